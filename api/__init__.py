@@ -1,0 +1,1 @@
+"""credlink's HTTP API, CLI and (later) the investigators' web UI."""

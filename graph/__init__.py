@@ -1,0 +1,1 @@
+"""credlink's domain: the linkage graph, identifiers, rules and propagation, and the store port."""

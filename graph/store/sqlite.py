@@ -1,0 +1,805 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+* Schema migrations (``graph/store/migrations/NNNN_*.sql``) are applied on open; ``PRAGMA user_version``
+  records the version reached.
+* One write connection, serialised by a lock, opening ``BEGIN IMMEDIATE`` transactions; one read
+  connection per thread (``query_only``). In WAL mode readers never block the writer and see the last
+  committed state, so a propagation run swapped in by one transaction is seen whole or not at all.
+* Bulk writes go through temporary staging tables and set-based ``INSERT … SELECT`` / ``UPDATE … FROM``
+  statements inside one transaction, which also tells inserted, updated and unchanged rows apart.
+* sqlite3 errors are wrapped in :class:`graph.errors.StoreError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from graph.days import OPEN_END, OPEN_START
+from graph.errors import StoreError
+from graph.ids import SubjectType
+from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role, Target
+from graph.propagation import (
+    RECORD_COLUMNS,
+    DerivedFrames,
+    PropagationInputs,
+    Rederive,
+    RunSummary,
+)
+from graph.store.port import (
+    CheckRow,
+    DerivedRecordRow,
+    EntryRecord,
+    FileKind,
+    LoadBatch,
+    RoleRecord,
+    SubjectRecord,
+    WriteCounts,
+)
+from queries.catalog import sql
+
+BATCH_ROWS = 50_000
+_EPOCH64 = np.datetime64("1970-01-01", "D")
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("graph.store").joinpath("migrations")
+    found = []
+    for item in folder.iterdir():
+        name = item.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), item.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(version for version, _ in _migrations())
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None or value == "" else dt.date.fromisoformat(value)
+
+
+def _required_date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def _days(values: pd.Series, *, open_as: int) -> np.ndarray:
+    """ISO date strings (``None``/``''`` = open) to day numbers, vectorised."""
+    text = values.astype(object).where(values.notna() & (values.astype(object) != ""), None)
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="raise")
+    days = parsed.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    return np.where(parsed.isna().to_numpy(), open_as, days)
+
+
+def _iso_days(days: np.ndarray, *, open_value: int) -> list[str | None]:
+    """Day numbers back to ISO strings; sentinels become ``None``."""
+    as_dates = (_EPOCH64 + days.astype("timedelta64[D]")).astype(str)
+    open_mask = days == open_value
+    return [
+        None if is_open else text for text, is_open in zip(as_dates.tolist(), open_mask.tolist(), strict=True)
+    ]
+
+
+def _entry(row: Sequence[Any]) -> EntryRecord:
+    return EntryRecord(
+        pk=row[0],
+        entry_id=row[1],
+        subject_type=SubjectType(row[2]),
+        subject_code=row[3],
+        subject_name=row[4],
+        kind=ListKind(row[5]),
+        list_type=row[6],
+        department=row[7],
+        basis=row[8],
+        act_date=_date(row[9]),
+        decided_on=_date(row[10]),
+        valid_from=_required_date(row[11]),
+        valid_to=_date(row[12]),
+        status=EntryStatus(row[13]),
+    )
+
+
+def _role(row: Sequence[Any]) -> RoleRecord:
+    return RoleRecord(
+        pk=row[0],
+        holder_type=SubjectType(row[1]),
+        holder_code=row[2],
+        holder_name=row[3],
+        enterprise_uscc=row[4],
+        enterprise_name=row[5],
+        role=Role(row[6]),
+        start=_date(row[7]),
+        end=_date(row[8]),
+        ratio=row[9],
+    )
+
+
+def _measure(row: Sequence[Any]) -> Measure | None:
+    if row[0] is None:
+        return None
+    return Measure(
+        measure_id=row[0],
+        kind=ListKind(row[1]),
+        list_type=row[2],
+        target=Target(row[3]),
+        content=row[4],
+        initiating_department=row[5],
+        implementing_department=row[6],
+        legal_basis=row[7],
+        business_items=tuple(item for item in row[8].split(";") if item),
+        sharing_method=row[9],
+    )
+
+
+def _derived(row: Sequence[Any]) -> DerivedRecordRow:
+    return DerivedRecordRow(
+        entry=_entry(row[0:14]),
+        role=_role(row[14:24]),
+        holder_basis=HolderBasis(row[24]),
+        valid_from=_required_date(row[25]),
+        valid_to=_date(row[26]),
+    )
+
+
+def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows of ``frame`` as tuples of plain Python values with ``None`` for missing ones."""
+    subset = frame[list(columns)].astype(object)
+    subset = subset.where(subset.notna(), None)
+    return list(subset.itertuples(index=False, name=None))
+
+
+# Staging and merge statements per file kind: the staging table mirrors the contract columns, then the
+# rows are compared with what the store holds (action = insert | update | same) and written set-wise.
+_STAGING: dict[FileKind, tuple[str, list[str]]] = {
+    FileKind.list_policies: (
+        "CREATE TEMP TABLE stage (list_type TEXT PRIMARY KEY, roles TEXT, role_time TEXT, "
+        "derived_counts_for_red INTEGER, action TEXT)",
+        ["list_type", "roles", "role_time", "derived_counts_for_red"],
+    ),
+    FileKind.measures: (
+        "CREATE TEMP TABLE stage (measure_id TEXT PRIMARY KEY, kind TEXT, list_type TEXT, target TEXT, "
+        "content TEXT, initiating_department TEXT, implementing_department TEXT, legal_basis TEXT, "
+        "business_items TEXT, sharing_method TEXT, action TEXT)",
+        [
+            "measure_id",
+            "kind",
+            "list_type",
+            "target",
+            "content",
+            "initiating_department",
+            "implementing_department",
+            "legal_basis",
+            "business_items",
+            "sharing_method",
+        ],
+    ),
+    FileKind.enterprises: (
+        "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, enterprise_kind TEXT, "
+        "enterprise_status TEXT, region_code TEXT, established TEXT, target_pk INTEGER, action TEXT)",
+        ["uscc", "name", "kind", "status", "region_code", "established"],
+    ),
+    FileKind.persons: (
+        "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, target_pk INTEGER, action TEXT)",
+        ["id_number", "name"],
+    ),
+    FileKind.roles: (
+        "CREATE TEMP TABLE stage (holder_code TEXT, holder_type TEXT, enterprise_code TEXT, role TEXT, "
+        "start_date TEXT, end_date TEXT, ratio REAL, holder_pk INTEGER, enterprise_pk INTEGER, "
+        "target_pk INTEGER, action TEXT, row_id INTEGER PRIMARY KEY)",
+        ["person_id", "holder_type", "enterprise_uscc", "role", "start", "end", "ratio"],
+    ),
+    FileKind.list_entries: (
+        "CREATE TEMP TABLE stage (entry_id TEXT PRIMARY KEY, subject_code TEXT, subject_type TEXT, "
+        "kind TEXT, list_type TEXT, department TEXT, basis TEXT, act_date TEXT, decided_on TEXT, "
+        "valid_from TEXT, valid_to TEXT, subject_pk INTEGER, target_pk INTEGER, action TEXT)",
+        [
+            "entry_id",
+            "subject_id",
+            "subject_type",
+            "kind",
+            "list_type",
+            "department",
+            "basis",
+            "act_date",
+            "decided_on",
+            "valid_from",
+            "valid_to",
+        ],
+    ),
+}
+
+_MERGE: dict[FileKind, list[str]] = {
+    FileKind.list_policies: [
+        """UPDATE stage SET action = CASE
+             WHEN p.list_type IS NULL THEN 'insert'
+             WHEN p.roles IS stage.roles AND p.role_time IS stage.role_time
+                  AND p.derived_counts_for_red IS stage.derived_counts_for_red THEN 'same'
+             ELSE 'update' END
+           FROM stage AS s LEFT JOIN list_policies AS p ON p.list_type = s.list_type
+           WHERE s.list_type = stage.list_type""",
+        """INSERT INTO list_policies (list_type, roles, role_time, derived_counts_for_red)
+           SELECT list_type, roles, role_time, derived_counts_for_red FROM stage WHERE action = 'insert'""",
+        """UPDATE list_policies SET roles = s.roles, role_time = s.role_time,
+             derived_counts_for_red = s.derived_counts_for_red
+           FROM stage AS s WHERE s.list_type = list_policies.list_type AND s.action = 'update'""",
+        """INSERT INTO change_log (entry_pk)
+           SELECT e.pk FROM list_entries AS e JOIN stage AS s ON s.list_type = e.list_type
+           WHERE s.action != 'same' AND e.kind = 'black'""",
+    ],
+    FileKind.measures: [
+        """UPDATE stage SET action = CASE
+             WHEN m.pk IS NULL THEN 'insert'
+             WHEN m.kind IS stage.kind AND m.list_type IS stage.list_type AND m.target IS stage.target
+                  AND m.content IS stage.content AND m.initiating_department IS stage.initiating_department
+                  AND m.implementing_department IS stage.implementing_department
+                  AND m.legal_basis IS stage.legal_basis AND m.business_items IS stage.business_items
+                  AND m.sharing_method IS stage.sharing_method THEN 'same'
+             ELSE 'update' END
+           FROM stage AS s LEFT JOIN measures AS m ON m.measure_id = s.measure_id
+           WHERE s.measure_id = stage.measure_id""",
+        """INSERT INTO measures (measure_id, kind, list_type, target, content, initiating_department,
+             implementing_department, legal_basis, business_items, sharing_method)
+           SELECT measure_id, kind, list_type, target, content, initiating_department, implementing_department,
+             legal_basis, business_items, sharing_method FROM stage WHERE action = 'insert'""",
+        """UPDATE measures SET kind = s.kind, list_type = s.list_type, target = s.target, content = s.content,
+             initiating_department = s.initiating_department, implementing_department = s.implementing_department,
+             legal_basis = s.legal_basis, business_items = s.business_items, sharing_method = s.sharing_method
+           FROM stage AS s WHERE s.measure_id = measures.measure_id AND s.action = 'update'""",
+    ],
+    FileKind.enterprises: [
+        """UPDATE stage SET target_pk = t.pk, action = CASE
+             WHEN t.pk IS NULL THEN 'insert'
+             WHEN t.name IS stage.name AND t.enterprise_kind IS stage.enterprise_kind
+                  AND t.enterprise_status IS stage.enterprise_status AND t.region_code IS stage.region_code
+                  AND t.established IS stage.established THEN 'same'
+             ELSE 'update' END
+           FROM stage AS s LEFT JOIN subjects AS t ON t.code = s.code AND t.subject_type = 'enterprise'
+           WHERE s.code = stage.code""",
+        """INSERT INTO subjects (subject_type, code, name, enterprise_kind, enterprise_status, region_code,
+             established)
+           SELECT 'enterprise', code, name, enterprise_kind, enterprise_status, region_code, established
+           FROM stage WHERE action = 'insert'""",
+        """UPDATE subjects SET name = s.name, enterprise_kind = s.enterprise_kind,
+             enterprise_status = s.enterprise_status, region_code = s.region_code, established = s.established
+           FROM stage AS s WHERE subjects.pk = s.target_pk AND s.action = 'update'""",
+    ],
+    FileKind.persons: [
+        """UPDATE stage SET target_pk = t.pk, action = CASE
+             WHEN t.pk IS NULL THEN 'insert' WHEN t.name IS stage.name THEN 'same' ELSE 'update' END
+           FROM stage AS s LEFT JOIN subjects AS t ON t.code = s.code AND t.subject_type = 'person'
+           WHERE s.code = stage.code""",
+        """INSERT INTO subjects (subject_type, code, name)
+           SELECT 'person', code, name FROM stage WHERE action = 'insert'""",
+        """UPDATE subjects SET name = s.name
+           FROM stage AS s WHERE subjects.pk = s.target_pk AND s.action = 'update'""",
+    ],
+    FileKind.roles: [
+        """UPDATE stage SET holder_pk = h.pk
+           FROM subjects AS h WHERE h.code = stage.holder_code AND h.subject_type = stage.holder_type""",
+        """UPDATE stage SET enterprise_pk = t.pk
+           FROM subjects AS t WHERE t.code = stage.enterprise_code AND t.subject_type = 'enterprise'""",
+        """UPDATE stage SET target_pk = r.pk, action = CASE
+             WHEN r.pk IS NULL THEN 'insert'
+             WHEN r.end_date IS stage.end_date AND r.ratio IS stage.ratio THEN 'same'
+             ELSE 'update' END
+           FROM stage AS s LEFT JOIN roles AS r ON r.holder_pk = s.holder_pk AND r.enterprise_pk = s.enterprise_pk
+                AND r.role = s.role AND r.start_date = s.start_date
+           WHERE s.row_id = stage.row_id""",
+        """INSERT INTO roles (holder_pk, enterprise_pk, role, start_date, end_date, ratio)
+           SELECT holder_pk, enterprise_pk, role, start_date, end_date, ratio FROM stage WHERE action = 'insert'""",
+        """UPDATE roles SET end_date = s.end_date, ratio = s.ratio
+           FROM stage AS s WHERE roles.pk = s.target_pk AND s.action = 'update'""",
+        """INSERT INTO change_log (entry_pk)
+           SELECT e.pk FROM list_entries AS e
+           WHERE e.kind = 'black' AND e.subject_pk IN (SELECT enterprise_pk FROM stage WHERE action != 'same')""",
+    ],
+    FileKind.list_entries: [
+        """UPDATE stage SET subject_pk = t.pk
+           FROM subjects AS t WHERE t.code = stage.subject_code AND t.subject_type = stage.subject_type""",
+        """UPDATE stage SET target_pk = e.pk, action = CASE
+             WHEN e.pk IS NULL THEN 'insert'
+             WHEN e.subject_pk IS stage.subject_pk AND e.kind IS stage.kind AND e.list_type IS stage.list_type
+                  AND e.department IS stage.department AND e.basis IS stage.basis
+                  AND e.act_date IS stage.act_date AND e.decided_on IS stage.decided_on
+                  AND e.valid_from IS stage.valid_from AND e.valid_to IS stage.valid_to THEN 'same'
+             ELSE 'update' END
+           FROM stage AS s LEFT JOIN list_entries AS e ON e.entry_id = s.entry_id
+           WHERE s.entry_id = stage.entry_id""",
+        """INSERT INTO list_entries (entry_id, subject_pk, kind, list_type, department, basis, act_date,
+             decided_on, valid_from, valid_to, status)
+           SELECT entry_id, subject_pk, kind, list_type, department, basis, act_date, decided_on, valid_from,
+             valid_to, 'effective' FROM stage WHERE action = 'insert'""",
+        """UPDATE list_entries SET subject_pk = s.subject_pk, kind = s.kind, list_type = s.list_type,
+             department = s.department, basis = s.basis, act_date = s.act_date, decided_on = s.decided_on,
+             valid_from = s.valid_from, valid_to = s.valid_to
+           FROM stage AS s WHERE list_entries.pk = s.target_pk AND s.action = 'update'""",
+        """INSERT INTO entry_events (entry_pk, at, actor, action, reason, details)
+           SELECT e.pk, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'loader',
+                  CASE s.action WHEN 'insert' THEN 'imported' ELSE 'import_updated' END,
+                  '由导入文件写入', NULL
+           FROM stage AS s JOIN list_entries AS e ON e.entry_id = s.entry_id WHERE s.action != 'same'""",
+        """INSERT INTO change_log (entry_pk)
+           SELECT e.pk FROM stage AS s JOIN list_entries AS e ON e.entry_id = s.entry_id
+           WHERE s.action != 'same'""",
+    ],
+}
+
+
+class SQLiteStore:
+    """The embedded store. Thread-safe: share one instance across request threads."""
+
+    def __init__(self, path: Path, *, timeout_seconds: float = 30.0) -> None:
+        self.path = Path(path)
+        self._timeout = timeout_seconds
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        try:
+            if self.path.parent and not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = self._connect(readonly=False)
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"无法打开数据库 {self.path}：{exc}") from exc
+
+    # --- connections ---------------------------------------------------------------------------------------
+
+    def _connect(self, *, readonly: bool) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
+        else:
+            conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL in WAL mode: a committed transaction survives a crash of the process; only a
+            # power loss can roll back the very last commits. Never a corrupt file.
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("PRAGMA mmap_size = 268435456")
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect(readonly=True)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction on the write connection; rolled back on any error."""
+        with self._write_lock:
+            conn = self._writer
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(f"数据库 {self.path} 正忙或不可写：{exc}") from exc
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                conn.execute("ROLLBACK")
+                raise StoreError(f"提交事务失败：{exc}") from exc
+
+    def _read(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        try:
+            return self._reader().execute(query, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"查询失败：{exc}") from exc
+
+    def _migrate(self) -> None:
+        current = self._writer.execute("PRAGMA user_version").fetchone()[0]
+        for version, script in _migrations():
+            if version <= current:
+                continue
+            with self._write_lock:
+                # executescript commits any open transaction first, so the script runs its own.
+                self._writer.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"数据库 {self.path} 的结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}；请升级 credlink"
+            )
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+        with self._write_lock:
+            self._writer.close()
+
+    def query_plan(self, query: str, params: Mapping[str, Any]) -> list[str]:
+        """``EXPLAIN QUERY PLAN`` of a query, one line per step (for docs and tests)."""
+        rows = self._reader().execute(f"EXPLAIN QUERY PLAN {query}", params).fetchall()
+        return [str(row[3]) for row in rows]
+
+    # --- health ----------------------------------------------------------------------------------------------
+
+    def stats(self) -> Mapping[str, int]:
+        queries = {
+            "enterprises": "SELECT count(*) FROM subjects WHERE subject_type = 'enterprise'",
+            "persons": "SELECT count(*) FROM subjects WHERE subject_type = 'person'",
+            "roles": "SELECT count(*) FROM roles",
+            "list_entries": "SELECT count(*) FROM list_entries",
+            "measures": "SELECT count(*) FROM measures",
+            "list_policies": "SELECT count(*) FROM list_policies",
+            "derived_records": "SELECT count(*) FROM derived_records",
+            "pending_changes": "SELECT count(DISTINCT entry_pk) FROM change_log",
+            "schema_version": "PRAGMA user_version",
+        }
+        return {name: int(self._read(query, {})[0][0]) for name, query in queries.items()}
+
+    # --- loading ---------------------------------------------------------------------------------------------
+
+    def existing_codes(self, subject_type: SubjectType, codes: Collection[str]) -> set[str]:
+        found: set[str] = set()
+        unique = list(dict.fromkeys(codes))
+        for start in range(0, len(unique), BATCH_ROWS):
+            chunk = json.dumps(unique[start : start + BATCH_ROWS])
+            rows = self._read(
+                "SELECT code FROM subjects WHERE subject_type = :subject_type "
+                "AND code IN (SELECT value FROM json_each(:codes))",
+                {"subject_type": subject_type.value, "codes": chunk},
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def write_batch(self, batch: LoadBatch) -> dict[FileKind, WriteCounts]:
+        counts: dict[FileKind, WriteCounts] = {}
+        try:
+            with self._write() as conn:
+                for kind in FileKind:
+                    frame = batch.frames.get(kind)
+                    if frame is None:
+                        continue
+                    counts[kind] = self._merge(conn, kind, frame)
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入数据库失败：{exc}") from exc
+        return counts
+
+    def _merge(self, conn: sqlite3.Connection, kind: FileKind, frame: pd.DataFrame) -> WriteCounts:
+        create, columns = _STAGING[kind]
+        conn.execute("DROP TABLE IF EXISTS temp.stage")
+        conn.execute(create)
+        staged = frame.copy()
+        if kind is FileKind.roles:
+            staged["start"] = staged["start"].where(staged["start"].notna(), "")
+        if kind is FileKind.list_policies:
+            staged["derived_counts_for_red"] = staged["derived_counts_for_red"].map(
+                lambda flag: 1 if flag else 0
+            )
+        insert = f"INSERT INTO temp.stage ({', '.join(_stage_columns(create)[: len(columns)])}) VALUES ({', '.join('?' * len(columns))})"
+        rows = _records(staged, columns)
+        for start in range(0, len(rows), BATCH_ROWS):
+            conn.executemany(insert, rows[start : start + BATCH_ROWS])
+        for statement in _MERGE[kind]:
+            conn.execute(statement)
+        tally = dict(conn.execute("SELECT action, count(*) FROM temp.stage GROUP BY action").fetchall())
+        conn.execute("DROP TABLE temp.stage")
+        return WriteCounts(
+            inserted=int(tally.get("insert", 0)),
+            updated=int(tally.get("update", 0)),
+            unchanged=int(tally.get("same", 0)),
+        )
+
+    def record_load(self, on_error: str, report: Mapping[str, Any]) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO load_runs (at, on_error, report) VALUES (?, ?, ?)",
+                (_now(), on_error, json.dumps(report, ensure_ascii=False)),
+            )
+            return int(cursor.lastrowid or 0)
+
+    # --- propagation -----------------------------------------------------------------------------------------
+
+    def _inputs(self, conn: sqlite3.Connection, entry_pks: Collection[int] | None) -> PropagationInputs:
+        scope = None if entry_pks is None else json.dumps(sorted(int(pk) for pk in entry_pks))
+        entries = pd.read_sql_query(sql("propagation_entries"), conn, params={"scope": scope})
+        roles = pd.read_sql_query(sql("propagation_roles"), conn, params={"scope": scope})
+        policy_rows = conn.execute("SELECT list_type, roles, role_time FROM list_policies").fetchall()
+        measures = pd.read_sql_query(
+            "SELECT pk AS measure_pk, list_type, target FROM measures WHERE kind = 'black' AND target != 'subject'",
+            conn,
+        )
+        seq = conn.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
+        policies = pd.DataFrame(
+            [
+                (list_type, role, role_time)
+                for list_type, role_list, role_time in policy_rows
+                for role in role_list.split(";")
+                if role
+            ],
+            columns=["list_type", "role", "role_time"],
+        )
+        entries_frame = pd.DataFrame(
+            {
+                "entry_pk": entries["entry_pk"].astype(np.int64),
+                "enterprise_pk": entries["enterprise_pk"].astype(np.int64),
+                "list_type": entries["list_type"].astype(object),
+                "act_day": _days(entries["act_date"], open_as=OPEN_START),
+                "from_day": _days(entries["valid_from"], open_as=OPEN_START),
+                "to_day": _days(entries["valid_to"], open_as=OPEN_END),
+            }
+        )
+        roles_frame = pd.DataFrame(
+            {
+                "role_pk": roles["role_pk"].astype(np.int64),
+                "person_pk": roles["person_pk"].astype(np.int64),
+                "enterprise_pk": roles["enterprise_pk"].astype(np.int64),
+                "role": roles["role"].astype(object),
+                "start_day": _days(roles["start_date"], open_as=OPEN_START),
+                "end_day": _days(roles["end_date"], open_as=OPEN_END),
+            }
+        )
+        return PropagationInputs(
+            entries=entries_frame, roles=roles_frame, policies=policies, measures=measures, seq=int(seq)
+        )
+
+    def read_propagation_inputs(self, entry_pks: Collection[int] | None) -> PropagationInputs:
+        try:
+            # One read transaction, so that entries, roles and the sequence number agree.
+            conn = self._reader()
+            conn.execute("BEGIN")
+            try:
+                return self._inputs(conn, entry_pks)
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"读取传导输入失败：{exc}") from exc
+
+    def pending_entry_pks(self) -> list[int]:
+        return [int(row[0]) for row in self._read("SELECT DISTINCT entry_pk FROM change_log ORDER BY 1", {})]
+
+    def entry_pks(self, entry_ids: Collection[str]) -> dict[str, int]:
+        rows = self._read(
+            "SELECT entry_id, pk FROM list_entries WHERE entry_id IN (SELECT value FROM json_each(:ids))",
+            {"ids": json.dumps(list(entry_ids))},
+        )
+        return {str(entry_id): int(pk) for entry_id, pk in rows}
+
+    def commit_derived(
+        self,
+        derived: DerivedFrames,
+        *,
+        scope: Collection[int] | None,
+        read_seq: int,
+        rederive: Rederive,
+    ) -> RunSummary:
+        started = time.perf_counter()
+        started_at = _now()
+        scope_list = None if scope is None else sorted({int(pk) for pk in scope})
+        try:
+            with self._write() as conn:
+                now_seq = int(conn.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0])
+                records = derived.records
+                measure_count = len(derived.measures)
+                late = [
+                    int(row[0])
+                    for row in conn.execute(
+                        "SELECT DISTINCT entry_pk FROM change_log WHERE seq > ?", (read_seq,)
+                    ).fetchall()
+                ]
+                if scope_list is not None:
+                    late = sorted(set(late) & set(scope_list))
+                if late:
+                    # Written while we computed: re-derive those entries from the state this transaction sees.
+                    extra = rederive(self._inputs(conn, late))
+                    keep = ~records["entry_pk"].isin(late)
+                    records = pd.concat([records[keep], extra.records], ignore_index=True)
+                    kept_measures = derived.measures[~derived.measures["entry_pk"].isin(late)]
+                    measure_count = len(kept_measures) + len(extra.measures)
+                added, removed, changed = self._swap(conn, records, scope_list)
+                if scope_list is None:
+                    conn.execute("DELETE FROM change_log WHERE seq <= ?", (now_seq,))
+                else:
+                    conn.execute(
+                        "DELETE FROM change_log WHERE seq <= ? AND entry_pk IN (SELECT value FROM json_each(?))",
+                        (now_seq, json.dumps(scope_list)),
+                    )
+                seconds = time.perf_counter() - started
+                mode = "full" if scope_list is None else "incremental"
+                entry_count = (
+                    len(scope_list) if scope_list is not None else int(records["entry_pk"].nunique())
+                )
+                cursor = conn.execute(
+                    "INSERT INTO propagation_runs (mode, started_at, finished_at, entries, records, measures, "
+                    "added, removed, changed, read_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        mode,
+                        started_at,
+                        _now(),
+                        entry_count,
+                        len(records),
+                        measure_count,
+                        added,
+                        removed,
+                        changed,
+                        read_seq,
+                    ),
+                )
+                run_id = int(cursor.lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入传导结果失败：{exc}") from exc
+        return RunSummary(
+            mode=mode,
+            entries=entry_count,
+            records=len(records),
+            measures=measure_count,
+            added=added,
+            removed=removed,
+            changed=changed,
+            seconds=seconds,
+            run_id=run_id,
+        )
+
+    def _swap(
+        self, conn: sqlite3.Connection, records: pd.DataFrame, scope: list[int] | None
+    ) -> tuple[int, int, int]:
+        """Replace the derived records of ``scope`` (all if ``None``) by ``records``; write only the diff."""
+        new = pd.DataFrame(
+            {
+                "entry_pk": records["entry_pk"].to_numpy(dtype=np.int64),
+                "role_pk": records["role_pk"].to_numpy(dtype=np.int64),
+                "person_pk": records["person_pk"].to_numpy(dtype=np.int64),
+                "enterprise_pk": records["enterprise_pk"].to_numpy(dtype=np.int64),
+                "role": records["role"].to_numpy(dtype=object),
+                "holder_basis": records["holder_basis"].to_numpy(dtype=object),
+                "valid_from": _iso_days(records["from_day"].to_numpy(dtype=np.int64), open_value=OPEN_START),
+                "valid_to": _iso_days(records["to_day"].to_numpy(dtype=np.int64), open_value=OPEN_END),
+            }
+        )
+        query = (
+            "SELECT pk, entry_pk, role_pk, person_pk, enterprise_pk, role, holder_basis, valid_from, valid_to "
+            "FROM derived_records"
+        )
+        params: tuple[Any, ...] = ()
+        if scope is not None:
+            query += " WHERE entry_pk IN (SELECT value FROM json_each(?))"
+            params = (json.dumps(scope),)
+        current = pd.DataFrame(
+            conn.execute(query, params).fetchall(),
+            columns=[
+                "pk",
+                "entry_pk",
+                "role_pk",
+                "person_pk",
+                "enterprise_pk",
+                "role",
+                "holder_basis",
+                "valid_from",
+                "valid_to",
+            ],
+        )
+        merged = current.merge(
+            new, on=["entry_pk", "role_pk"], how="outer", suffixes=("_old", ""), indicator=True
+        )
+        gone = merged[merged["_merge"] == "left_only"]
+        fresh = merged[merged["_merge"] == "right_only"]
+        both = merged[merged["_merge"] == "both"]
+        compared = ["person_pk", "enterprise_pk", "role", "holder_basis", "valid_from", "valid_to"]
+        differs = np.zeros(len(both), dtype=bool)
+        for name in compared:
+            old = both[f"{name}_old"].astype(object).where(both[f"{name}_old"].notna(), None).tolist()
+            new_values = both[name].astype(object).where(both[name].notna(), None).tolist()
+            differs |= np.array([a != b for a, b in zip(old, new_values, strict=True)], dtype=bool)
+        updated = both[differs]
+
+        conn.executemany("DELETE FROM derived_records WHERE pk = ?", [(int(pk),) for pk in gone["pk"]])
+        conn.executemany(
+            "UPDATE derived_records SET person_pk = ?, enterprise_pk = ?, role = ?, holder_basis = ?, "
+            "valid_from = ?, valid_to = ? WHERE pk = ?",
+            [
+                (int(row[0]), int(row[1]), row[2], row[3], row[4], row[5], int(row[6]))
+                for row in _records(updated, [*compared, "pk"])
+            ],
+        )
+        insert_rows = _records(
+            fresh,
+            [name for name in RECORD_COLUMNS if name not in ("from_day", "to_day")]
+            + ["valid_from", "valid_to"],
+        )
+        for start in range(0, len(insert_rows), BATCH_ROWS):
+            conn.executemany(
+                "INSERT INTO derived_records (entry_pk, role_pk, person_pk, enterprise_pk, role, holder_basis, "
+                "valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (int(r[0]), int(r[1]), int(r[2]), int(r[3]), r[4], r[5], r[6], r[7])
+                    for r in insert_rows[start : start + BATCH_ROWS]
+                ],
+            )
+        return len(fresh), len(gone), len(updated)
+
+    # --- reads -----------------------------------------------------------------------------------------------
+
+    def find_subjects(self, code: str) -> list[SubjectRecord]:
+        rows = self._read(
+            "SELECT pk, subject_type, code, name, enterprise_kind, enterprise_status, region_code, established "
+            "FROM subjects WHERE code = :code ORDER BY subject_type",
+            {"code": code},
+        )
+        return [
+            SubjectRecord(
+                pk=row[0],
+                subject_type=SubjectType(row[1]),
+                code=row[2],
+                name=row[3],
+                enterprise_kind=row[4],
+                enterprise_status=row[5],
+                region_code=row[6],
+                established=_date(row[7]),
+            )
+            for row in rows
+        ]
+
+    def subject_roles(self, subject_pk: int) -> list[RoleRecord]:
+        return [_role(row) for row in self._read(sql("subject_roles"), {"subject_pk": subject_pk})]
+
+    def subject_entries(self, subject_pk: int) -> list[EntryRecord]:
+        return [
+            _entry(row) for row in self._read(sql("entries"), {"subject_pk": subject_pk, "entry_id": None})
+        ]
+
+    def entry(self, entry_id: str) -> EntryRecord | None:
+        rows = self._read(sql("entries"), {"subject_pk": None, "entry_id": entry_id})
+        return _entry(rows[0]) if rows else None
+
+    def derived_for_person(self, person_pk: int) -> list[DerivedRecordRow]:
+        return [
+            _derived(row)
+            for row in self._read(sql("derived_records"), {"person_pk": person_pk, "entry_pk": None})
+        ]
+
+    def derived_for_entry(self, entry_pk: int) -> list[DerivedRecordRow]:
+        return [
+            _derived(row)
+            for row in self._read(sql("derived_records"), {"person_pk": None, "entry_pk": entry_pk})
+        ]
+
+    def measures_for(self, kind: ListKind, list_type: str) -> list[Measure]:
+        rows = self._read(sql("measures_for"), {"kind": kind.value, "list_type": list_type})
+        return [measure for measure in (_measure(row) for row in rows) if measure is not None]
+
+    def check_rows(self, subject_pk: int, at: dt.date) -> list[CheckRow]:
+        day = at.isoformat()
+        rows = [
+            CheckRow(entry=_entry(row[0:14]), measure=_measure(row[14:24]), derived=None)
+            for row in self._read(sql("check_direct"), {"subject_pk": subject_pk, "at": day})
+        ]
+        rows.extend(
+            CheckRow(entry=_entry(row[0:14]), measure=_measure(row[27:37]), derived=_derived(row[0:27]))
+            for row in self._read(sql("check_derived"), {"person_pk": subject_pk, "at": day})
+        )
+        return rows
+
+
+def _stage_columns(create: str) -> list[str]:
+    inside = create[create.index("(") + 1 : create.rindex(")")]
+    return [part.strip().split()[0] for part in inside.split(",")]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,1 @@
+"""The read side: named queries (check, subject profile) and their SQL/Cypher text."""

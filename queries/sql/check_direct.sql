@@ -1,0 +1,14 @@
+-- Direct entries of a subject that apply on :at, with the measures aimed at the subject itself.
+-- Uses list_entries_by_subject and measures_by_list.
+SELECT e.pk, e.entry_id, s.subject_type, s.code, s.name, e.kind, e.list_type, e.department, e.basis,
+       e.act_date, e.decided_on, e.valid_from, e.valid_to, e.status,
+       m.measure_id, m.kind, m.list_type, m.target, m.content, m.initiating_department,
+       m.implementing_department, m.legal_basis, m.business_items, m.sharing_method
+FROM list_entries AS e
+JOIN subjects AS s ON s.pk = e.subject_pk
+LEFT JOIN measures AS m ON m.list_type = e.list_type AND m.kind = e.kind AND m.target = 'subject'
+WHERE e.subject_pk = :subject_pk
+  AND e.status IN ('effective', 'under_verification', 'expired')
+  AND e.valid_from <= :at
+  AND (e.valid_to IS NULL OR e.valid_to >= :at)
+ORDER BY e.kind, e.entry_id, m.measure_id

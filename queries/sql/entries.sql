@@ -1,0 +1,7 @@
+-- List entries by subject (:subject_pk) or by entry id (:entry_id); the other is NULL.
+SELECT e.pk, e.entry_id, s.subject_type, s.code, s.name, e.kind, e.list_type, e.department, e.basis,
+       e.act_date, e.decided_on, e.valid_from, e.valid_to, e.status
+FROM list_entries AS e
+JOIN subjects AS s ON s.pk = e.subject_pk
+WHERE e.subject_pk = :subject_pk OR e.entry_id = :entry_id
+ORDER BY e.valid_from, e.entry_id

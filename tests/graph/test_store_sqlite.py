@@ -1,0 +1,113 @@
+"""SQLite adapter specifics: schema versioning, pragmas, and the plans of the hot queries."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from graph import propagation
+from graph.errors import StoreError
+from graph.store.port import FileKind, WriteCounts
+from graph.store.sqlite import SCHEMA_VERSION, SQLiteStore
+from queries.catalog import sql
+from tests.fixtures import batch, enterprise, entry, make_id_number, make_uscc, person, role
+
+
+def small(store: SQLiteStore) -> None:
+    store.write_batch(
+        batch(
+            enterprises=[enterprise(make_uscc(1))],
+            persons=[person(make_id_number(1))],
+            roles=[role(make_id_number(1), make_uscc(1), "legal_representative", "2020-01-01")],
+            list_entries=[entry("E1", make_uscc(1))],
+        )
+    )
+
+
+def test_schema_is_migrated_on_open_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    store = SQLiteStore(path)
+    small(store)
+    store.close()
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    raw.close()
+    reopened = SQLiteStore(path)
+    assert reopened.stats()["enterprises"] == 1
+    reopened.close()
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    SQLiteStore(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(StoreError, match="结构版本"):
+        SQLiteStore(path)
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "fk.db")
+    with pytest.raises(sqlite3.IntegrityError), store._write() as conn:
+        conn.execute(
+            "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date) VALUES (999, 998, 'principal', '')"
+        )
+    store.close()
+
+
+def test_reloading_is_idempotent_and_counts_what_changed(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "idem.db")
+    small(store)
+    again = store.write_batch(
+        batch(
+            enterprises=[enterprise(make_uscc(1)), enterprise(make_uscc(2))],
+            persons=[person(make_id_number(1), name="改名")],
+        )
+    )
+    assert again[FileKind.enterprises] == WriteCounts(inserted=1, updated=0, unchanged=1)
+    assert again[FileKind.persons] == WriteCounts(inserted=0, updated=1, unchanged=0)
+    assert store.stats()["enterprises"] == 2
+    store.close()
+
+
+def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "atomic.db")
+    before = dict(store.stats())
+    broken = batch(
+        enterprises=[enterprise(make_uscc(1))],
+        # the loader never lets this through; here it proves the whole batch is one transaction
+        list_entries=[{**entry("E1", make_uscc(1)), "kind": "grey"}],
+    )
+    with pytest.raises(StoreError):
+        store.write_batch(broken)
+    assert dict(store.stats()) == before
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "index"),
+    [
+        ("check_direct", {"subject_pk": 1, "at": "2024-01-01"}, "list_entries_by_subject"),
+        ("check_derived", {"person_pk": 1, "at": "2024-01-01"}, "derived_by_person"),
+        ("subject_roles", {"subject_pk": 1}, "roles_by_enterprise"),
+    ],
+)
+def test_hot_queries_use_their_indexes(
+    tmp_path: Path, query: str, params: dict[str, object], index: str
+) -> None:
+    store = SQLiteStore(tmp_path / "plan.db")
+    small(store)
+    propagation.run_full(store)
+    with store._write() as conn:
+        conn.execute("ANALYZE")
+    plan = store.query_plan(sql(query), params)
+    text = "\n".join(plan)
+    assert index in text, text
+    # No full scan of a table that grows with the city; measures are looked up by their index too.
+    scans = [line for line in plan if line.startswith("SCAN")]
+    assert scans == [], text
+    store.close()
