@@ -191,6 +191,11 @@ class Store(Protocol):
 
     def measures_for(self, kind: ListKind, list_type: str) -> list[Measure]: ...
 
+    def example_person(self, business_item: str, at: dt.date) -> str | None:
+        """The id number of a person restricted through a firm on ``at`` for ``business_item``, if any
+        (for the hint the CLI prints; nobody's answer depends on it)."""
+        ...
+
     def check_rows(self, subject_pk: int, at: dt.date) -> list[CheckRow]:
         """Entries that apply to the subject on ``at``, direct and derived, joined with their measures
         (target ``subject`` for direct entries, the role for derived ones). Entries under

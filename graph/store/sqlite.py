@@ -783,6 +783,10 @@ class SQLiteStore:
         rows = self._read(sql("measures_for"), {"kind": kind.value, "list_type": list_type})
         return [measure for measure in (_measure(row) for row in rows) if measure is not None]
 
+    def example_person(self, business_item: str, at: dt.date) -> str | None:
+        rows = self._read(sql("example_person"), {"day": at.isoformat(), "item": f"%;{business_item};%"})
+        return str(rows[0][0]) if rows else None
+
     def check_rows(self, subject_pk: int, at: dt.date) -> list[CheckRow]:
         day = at.isoformat()
         rows = [

@@ -1,0 +1,59 @@
+"""The FastAPI application, built by :func:`create_app` — nothing happens at import time.
+
+The store is opened in the lifespan (``graph.store.open_store(settings.db)``) and closed on shutdown;
+routes reach it through ``api.deps.StoreDep``. ``uvicorn --factory api.app:create_app`` serves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import EXCEPTION_HANDLERS
+from api.routers import ROUTERS
+from api.settings import Settings, get_settings
+from graph.store import open_store
+
+DESCRIPTION = """\
+credlink links enterprises and the people responsible for them (legal representatives, principals,
+directly responsible persons, actual controllers) so that a firm's black-list entry reaches those people
+and the joint punishment measures apply to them (守信联合激励和失信联合惩戒, 常政发〔2018〕131号 §四(六)).
+
+* `GET /v1/subjects/{id}/check` answers whether a subject is restricted or incentivised on a date,
+  directly or via any firm, with the path, the measures, the implementing department and the legal basis.
+* `POST /v1/check` does the same for a batch of ids, compactly.
+* `GET /v1/subjects/{id}` and `GET /v1/entries/{entry_id}` show the linkage behind an answer.
+
+`{id}` is a USCC (统一社会信用代码) or a resident id number (居民身份证号码). Errors are
+`{"detail": "<Chinese message>", "code": "<stable code>"}`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for ``settings`` (default: :func:`api.settings.get_settings`)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.db)
+        app.state.store = store
+        try:
+            yield
+        finally:
+            app.state.store = None
+            store.close()
+
+    app = FastAPI(
+        title="credlink",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    app.state.settings = settings
+    app.state.store = None
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

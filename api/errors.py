@@ -1,0 +1,87 @@
+"""The one place where errors become HTTP responses: ``{"detail": …, "code": …}``, never a stack trace.
+
+Domain code raises :class:`graph.errors.CredlinkError` subclasses carrying ``status`` and ``code``;
+request validation, unknown routes and anything unexpected are mapped here too, so that every error
+a client sees has the same shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.schemas import ErrorResponse
+from graph.errors import CredlinkError, InvalidRequest
+
+log = logging.getLogger("credlink.api")
+
+
+class BatchTooLarge(InvalidRequest):
+    """A batch check carrying more ids than the server accepts."""
+
+    status = 422
+    code = "batch_too_large"
+
+
+_DESCRIPTIONS: dict[int, str] = {
+    400: "请求参数有误（如日期不是 YYYY-MM-DD） / bad parameter such as a date",
+    404: "主体或名单记录不存在 / the subject or entry is not stored",
+    409: "号码既是有效统一社会信用代码又是有效身份证号码，且两类主体均有登记 / ambiguous id",
+    422: "号码格式或校验位错误，或请求体不合法 / malformed id or request",
+    500: "内部错误 / internal error",
+    503: "数据库不可用 / store unavailable",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: each listed status documented with :class:`ErrorResponse`."""
+    return {status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]} for status in statuses}
+
+
+def _error(status: int, detail: str, code: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content=ErrorResponse(detail=detail, code=code).model_dump())
+
+
+async def credlink_error(_: Request, exc: CredlinkError) -> JSONResponse:
+    if exc.status >= 500:
+        log.warning("%s: %s", exc.code, exc.detail)
+    return _error(exc.status, exc.detail, exc.code)
+
+
+def _location(loc: Sequence[Any]) -> str:
+    parts = [str(part) for part in loc if part not in ("body", "query", "path")]
+    return ".".join(parts) or "请求体"
+
+
+async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = [f"{_location(err.get('loc', ()))}：{err.get('msg', '')}" for err in exc.errors()]
+    return _error(422, "请求参数不合法：" + "；".join(problems), "validation_error")
+
+
+async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    codes = {404: "not_found", 405: "method_not_allowed"}
+    messages = {404: "没有这个地址（请查看 /docs）", 405: "该地址不支持此请求方法"}
+    return _error(
+        exc.status_code,
+        messages.get(exc.status_code, str(exc.detail)),
+        codes.get(exc.status_code, "http_error"),
+    )
+
+
+async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return _error(500, "服务器内部错误，请稍后重试或联系管理员", "internal_error")
+
+
+EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    CredlinkError: credlink_error,
+    RequestValidationError: validation_error,
+    StarletteHTTPException: http_error,
+    Exception: unexpected_error,
+}

@@ -1,0 +1,11 @@
+"""One router module per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routers import entries, health, subjects
+
+ROUTERS: tuple[APIRouter, ...] = (health.router, subjects.router, entries.router)
+
+__all__ = ["ROUTERS"]

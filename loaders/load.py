@@ -1,0 +1,451 @@
+"""Loading import files into a store: read, validate in dependency order, write once, report.
+
+``load_paths`` is the whole import: it never half-loads in silence. With ``on_error="reject"`` (the
+default) one bad row anywhere means nothing is written from any file; with ``"quarantine"`` the good
+rows are written and the bad ones go to ``<stem>.quarantine.csv`` beside the file (or in
+``quarantine_dir``), each with its row number, column, value and reason. Either way the counts add up
+per file: ``read = loaded + quarantined + rejected``.
+
+All good rows of all files are written by one ``Store.write_batch`` call, so one transaction: natural
+keys make a re-load of the same files write nothing new (all rows "unchanged"). Propagation is the
+caller's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from graph.ids import SubjectType
+from graph.store.port import FileKind, LoadBatch, Store, WriteCounts
+from loaders.contract import CONTRACTS, QUARANTINE_COLUMNS
+from loaders.reader import RawTable, ReadError, detect_kind, iter_files, read_table
+from loaders.validate import WRITE_COLUMNS, CheckedFile, Problem, References, check_table
+
+__all__ = ["FileReport", "LoadReport", "OnError", "load_paths"]
+
+OnError = Literal["reject", "quarantine"]
+
+#: At most this many problems are kept in the load history the store records (the report has them all).
+HISTORY_PROBLEMS = 1000
+
+_ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8（带 BOM）",
+    "gb18030": "GB18030/GBK",
+    "xlsx": "Excel",
+}
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What happened to one file. ``counts`` is set when the file was the only one of its kind written
+    (the store counts per kind; :attr:`LoadReport.counts` always has the per-kind numbers)."""
+
+    path: str
+    kind: FileKind | None = None
+    encoding: str | None = None
+    read: int = 0
+    loaded: int = 0
+    quarantined: int = 0
+    rejected: int = 0
+    counts: WriteCounts | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    quarantine_path: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def to_dict(self, problem_limit: int | None = None) -> dict[str, Any]:
+        problems = self.problems if problem_limit is None else self.problems[:problem_limit]
+        return {
+            "path": self.path,
+            "kind": self.kind.value if self.kind else None,
+            "encoding": self.encoding,
+            "read": self.read,
+            "loaded": self.loaded,
+            "quarantined": self.quarantined,
+            "rejected": self.rejected,
+            "counts": _counts_dict(self.counts) if self.counts else None,
+            "problem_count": len(self.problems),
+            "problems": [problem.to_dict() for problem in problems],
+            "warnings": list(self.warnings),
+            "quarantine_path": self.quarantine_path,
+        }
+
+
+@dataclass(slots=True)
+class LoadReport:
+    """The outcome of :func:`load_paths`.
+
+    ``ok`` is false when something blocked: in reject mode any problem (and then nothing was written);
+    in quarantine mode a file that could not be used at all (unreadable, unknown kind, wrong headers).
+    """
+
+    on_error: OnError
+    ok: bool
+    written: bool
+    files: list[FileReport]
+    counts: dict[FileKind, WriteCounts] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for report in self.files for problem in report.problems]
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "read": sum(report.read for report in self.files),
+            "loaded": sum(report.loaded for report in self.files),
+            "quarantined": sum(report.quarantined for report in self.files),
+            "rejected": sum(report.rejected for report in self.files),
+            "problems": sum(len(report.problems) for report in self.files),
+        }
+
+    def to_dict(self, problem_limit: int | None = None) -> dict[str, Any]:
+        """JSON-able; ``problem_limit`` caps the problems listed per file (counts stay exact)."""
+        return {
+            "ok": self.ok,
+            "on_error": self.on_error,
+            "written": self.written,
+            "totals": self.totals(),
+            "counts": {kind.value: _counts_dict(counts) for kind, counts in self.counts.items()},
+            "files": [report.to_dict(problem_limit) for report in self.files],
+        }
+
+    def format_text(self, limit: int = 50) -> str:
+        """A report for people, in Chinese, listing at most ``limit`` problems."""
+        totals = self.totals()
+        lines: list[str] = []
+        if self.on_error == "reject" and not self.ok:
+            lines.append(
+                f"导入被拒绝：发现 {totals['problems']} 处问题，未写入任何数据（可改用隔离模式导入正确的行）"
+            )
+        else:
+            verdict = "导入完成" if self.ok else "导入部分完成"
+            lines.append(
+                f"{verdict}：读取 {totals['read']} 行，导入 {totals['loaded']} 行，隔离 {totals['quarantined']} 行"
+                + (f"，拒绝 {totals['rejected']} 行" if totals["rejected"] else "")
+            )
+        for report in self.files:
+            label = CONTRACTS[report.kind].label if report.kind else "类型未知"
+            encoding = _ENCODING_LABELS.get(report.encoding or "", report.encoding or "未读取")
+            line = (
+                f"  {report.name}（{label}，{encoding}）：读取 {report.read} 行，导入 {report.loaded} 行，"
+                f"隔离 {report.quarantined} 行"
+            )
+            if report.rejected:
+                line += f"，拒绝 {report.rejected} 行"
+            if report.counts:
+                line += f"；新增 {report.counts.inserted}，更新 {report.counts.updated}，未变 {report.counts.unchanged}"
+            lines.append(line)
+            lines.extend(f"    警告：{warning}" for warning in report.warnings)
+            if report.quarantine_path:
+                lines.append(f"    隔离文件：{report.quarantine_path}")
+        problems = [(report, problem) for report in self.files for problem in report.problems]
+        if problems:
+            lines.append("问题：")
+            for report, problem in problems[:limit]:
+                lines.append("  " + _describe(report, problem))
+            if len(problems) > limit:
+                lines.append(f"  … 另有 {len(problems) - limit} 处")
+        return "\n".join(lines)
+
+
+def _counts_dict(counts: WriteCounts) -> dict[str, int]:
+    return {"inserted": counts.inserted, "updated": counts.updated, "unchanged": counts.unchanged}
+
+
+def _describe(report: FileReport, problem: Problem) -> str:
+    text = Path(problem.file).name
+    if problem.row is not None:
+        text += f" 第 {problem.row} 行"
+    if problem.column:
+        header = report.headers.get(problem.column)
+        text += f" 列 {problem.column}" + (f"（{header}）" if header and header != problem.column else "")
+    if problem.value:
+        text += f" 值 {problem.value}"
+    return f"{text}：{problem.reason}"
+
+
+@dataclass(slots=True)
+class _Item:
+    """One input file on its way through the load."""
+
+    report: FileReport
+    table: RawTable | None = None
+    checked: CheckedFile | None = None
+
+
+_SUBJECT_FILES: dict[FileKind, tuple[SubjectType, str]] = {
+    FileKind.enterprises: (SubjectType.enterprise, "uscc"),
+    FileKind.persons: (SubjectType.person, "id_number"),
+}
+
+
+def load_paths(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    on_error: OnError = "reject",
+    quarantine_dir: Path | None = None,
+    progress: bool = True,
+    kinds: Mapping[Path, FileKind] | None = None,
+    today: dt.date | None = None,
+) -> LoadReport:
+    """Validate and load import files (CSV/XLSX, see ``docs/import-formats.md``) into ``store``.
+
+    Parameters
+    ----------
+    store
+        Where good rows are written, in one ``write_batch`` call; also asked which referenced subjects
+        it already holds, and told the load's history (``record_load``).
+    paths
+        Files, or directories whose ``.csv``/``.xlsx`` files are all loaded (quarantine files skipped).
+    on_error
+        ``"reject"``: any problem means nothing is written. ``"quarantine"``: good rows are written,
+        bad rows go to ``<stem>.quarantine.csv``.
+    quarantine_dir
+        Where quarantine files go; default: beside each input file.
+    progress
+        Progress bars on stderr while large files are read.
+    kinds
+        File kind per path, for files whose name and headers do not tell.
+    today
+        Reference date for "birth date not in the future" (default: today).
+
+    Returns
+    -------
+    LoadReport
+        Per file: rows read, loaded, quarantined, rejected, the store's write counts and every problem.
+    """
+    if on_error not in ("reject", "quarantine"):
+        raise ValueError(f"on_error must be 'reject' or 'quarantine', not {on_error!r}")
+    overrides = {Path(path).resolve(): kind for path, kind in (kinds or {}).items()}
+    items = _read_all(paths, overrides, progress=progress)
+
+    refs = References(store)
+    seen_keys: dict[FileKind, pd.DataFrame] = {}
+    files_per_kind = Counter(item.report.kind for item in items if item.report.kind)
+    # FileKind's order is the dependency order: policies, measures, subjects, then what refers to them.
+    order = list(FileKind)
+    for item in sorted(items, key=lambda item: order.index(item.report.kind) if item.report.kind else -1):
+        if item.table is None or item.report.kind is None:
+            continue
+        checked = check_table(item.table, item.report.kind, refs, today=today)
+        item.checked = checked
+        item.report.headers = checked.headers
+        item.report.warnings.extend(checked.warnings)
+        if checked.file_problems:
+            item.report.problems.extend(checked.file_problems)
+            continue
+        if files_per_kind[item.report.kind] > 1:
+            _flag_cross_file_duplicates(item, seen_keys)
+        if item.report.kind in _SUBJECT_FILES:
+            subject_type, column = _SUBJECT_FILES[item.report.kind]
+            good, bad = checked.good, checked.rows[checked.bad.to_numpy()]
+            refs.add_good(subject_type, good[column])
+            where = pd.Series(
+                [f"{item.report.name} 第 {row} 行" for row in bad.index.tolist()],
+                index=bad.index,
+                dtype=object,
+            )
+            refs.add_bad(subject_type, bad[column].astype(str), where)
+        checked.problems.sort(key=_problem_order(checked.kind))
+        item.report.problems.extend(checked.problems)
+
+    blocking = any(item.checked is None or item.checked.file_problems for item in items)
+    any_problem = any(item.report.problems for item in items)
+    write = not any_problem if on_error == "reject" else True
+    counts: dict[FileKind, WriteCounts] = {}
+    if write:
+        counts = _write(store, items)
+    for item in items:
+        _settle(item, on_error=on_error, written=write, quarantine_dir=quarantine_dir)
+    for item in items:
+        kind = item.report.kind
+        if kind in counts and files_per_kind[kind] == 1:
+            item.report.counts = counts[kind]
+
+    ok = not any_problem if on_error == "reject" else not blocking
+    report = LoadReport(
+        on_error=on_error,
+        ok=ok,
+        written=write and bool(counts),
+        files=[i.report for i in items],
+        counts=counts,
+    )
+    store.record_load(on_error, report.to_dict(problem_limit=HISTORY_PROBLEMS))
+    return report
+
+
+def _read_all(paths: Sequence[Path], overrides: Mapping[Path, FileKind], *, progress: bool) -> list[_Item]:
+    items: list[_Item] = []
+    seen: set[Path] = set()
+    for given in paths:
+        given = Path(given)
+        if not given.exists():
+            report = FileReport(path=str(given))
+            report.problems.append(Problem(str(given), None, None, None, f"找不到文件或目录 {given}"))
+            items.append(_Item(report))
+            continue
+        for path in iter_files(given):
+            resolved = path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            report = FileReport(path=str(path))
+            item = _Item(report)
+            items.append(item)
+            try:
+                table = read_table(path, progress=progress)
+            except ReadError as exc:
+                report.problems.append(Problem(str(path), None, None, None, exc.reason))
+                continue
+            report.encoding = table.encoding
+            report.warnings.extend(table.warnings)
+            report.read = len(table.frame)
+            report.kind = overrides.get(resolved) or detect_kind(path, list(table.frame.columns))
+            if report.kind is None:
+                report.problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        None,
+                        "无法判断文件类型：请按内容命名文件（如 enterprises.csv、企业.xlsx、任职.csv），"
+                        "或使用规定的表头，或明确指定文件类型",
+                    )
+                )
+                continue
+            item.table = table
+    return items
+
+
+def _problem_order(kind: FileKind) -> Any:
+    names = WRITE_COLUMNS[kind]
+
+    def key(problem: Problem) -> tuple[int, int]:
+        column = names.index(problem.column) if problem.column in names else len(names)
+        return (problem.row or 0, column)
+
+    return key
+
+
+def _key_frame(kind: FileKind, rows: pd.DataFrame) -> pd.DataFrame:
+    keys = rows[list(CONTRACTS[kind].key)].astype(object)
+    if kind is FileKind.roles:
+        keys = keys.fillna("")
+    return keys
+
+
+def _flag_cross_file_duplicates(item: _Item, seen_keys: dict[FileKind, pd.DataFrame]) -> None:
+    """A key already loaded from an earlier file of the same kind in this load makes the later row bad."""
+    checked = item.checked
+    assert checked is not None
+    kind = checked.kind
+    key = list(CONTRACTS[kind].key)
+    keys = _key_frame(kind, checked.good)
+    earlier = seen_keys.get(kind)
+    if earlier is not None and len(keys) and len(earlier):
+        matched = keys.reset_index(names="_row").merge(earlier, on=key, how="inner")
+        if len(matched):
+            checked.mark_bad(
+                pd.Index(matched["_row"].astype(int)),
+                (
+                    Problem(
+                        item.report.path,
+                        int(row),
+                        key[0],
+                        str(value),
+                        f"重复：与 {Path(file).name} 第 {earlier_row} 行的键相同",
+                    )
+                    for row, value, file, earlier_row in zip(
+                        matched["_row"],
+                        matched[key[0]],
+                        matched["_file"],
+                        matched["_earlier_row"],
+                        strict=True,
+                    )
+                ),
+            )
+            keys = _key_frame(kind, checked.good)
+    if len(keys):
+        fresh = keys.assign(_file=item.report.path, _earlier_row=keys.index.to_numpy())
+        seen_keys[kind] = fresh if earlier is None else pd.concat([earlier, fresh], ignore_index=True)
+
+
+def _write(store: Store, items: list[_Item]) -> dict[FileKind, WriteCounts]:
+    parts: dict[FileKind, list[pd.DataFrame]] = {}
+    for item in items:
+        checked = item.checked
+        if checked is None or checked.file_problems:
+            continue
+        good = checked.good
+        if len(good):
+            parts.setdefault(checked.kind, []).append(good[WRITE_COLUMNS[checked.kind]])
+    frames = {
+        kind: (pd.concat(chunks) if len(chunks) > 1 else chunks[0]).reset_index(drop=True).astype(object)
+        for kind, chunks in parts.items()
+    }
+    if not frames:
+        return {}
+    return store.write_batch(LoadBatch(frames))
+
+
+def _settle(item: _Item, *, on_error: OnError, written: bool, quarantine_dir: Path | None) -> None:
+    """Fill in the file's counts and, in quarantine mode, write its quarantine file."""
+    report = item.report
+    checked = item.checked
+    if checked is None or not written:
+        report.rejected = report.read
+    elif checked.file_problems:
+        report.quarantined = report.read
+    else:
+        report.quarantined = int(checked.bad.sum())
+        report.loaded = report.read - report.quarantined
+    if on_error == "quarantine" and report.quarantined and item.table is not None and checked is not None:
+        report.quarantine_path = str(_write_quarantine(item.table, checked, quarantine_dir))
+    assert report.read == report.loaded + report.quarantined + report.rejected, report
+
+
+def _write_quarantine(table: RawTable, checked: CheckedFile, quarantine_dir: Path | None) -> Path:
+    folder = quarantine_dir or table.path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{table.path.stem}.quarantine.csv"
+    original = table.frame.drop(columns=[c for c in table.frame.columns if c in QUARANTINE_COLUMNS])
+    if checked.file_problems:
+        bad = original.copy()
+        reason = "；".join(problem.reason for problem in checked.file_problems)
+        notes = pd.DataFrame({"列": "", "值": "", "原因": reason}, index=bad.index)
+    else:
+        bad = original[checked.bad.to_numpy()]
+        grouped: dict[int, list[Problem]] = {}
+        for problem in checked.problems:
+            if problem.row is not None:
+                grouped.setdefault(problem.row, []).append(problem)
+        notes = pd.DataFrame(
+            {
+                "列": [
+                    "；".join(str(p.column or "") for p in grouped.get(int(row), [])) for row in bad.index
+                ],
+                "值": ["；".join(str(p.value or "") for p in grouped.get(int(row), [])) for row in bad.index],
+                "原因": ["；".join(p.reason for p in grouped.get(int(row), [])) for row in bad.index],
+            },
+            index=bad.index,
+        )
+    out = bad.copy()
+    out.insert(len(out.columns), "行号", bad.index.astype(int))
+    for name in ("列", "值", "原因"):
+        out[name] = notes[name]
+    # UTF-8 with BOM: Excel on Windows opens it with the Chinese intact.
+    out.to_csv(target, index=False, encoding="utf-8-sig")
+    return target

@@ -1,0 +1,97 @@
+"""``/healthz``, the OpenAPI documents, the app's lifecycle and the error shape of the unexpected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from tests.api import build_city, serve
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with serve(tmp_path) as opened:
+        yield opened
+
+
+def test_healthz_reports_schema_counts_and_pending(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["schema_version"] >= 1
+    assert body["pending_changes"] == 0
+    assert body["counts"]["enterprises"] == 3
+    assert body["counts"]["persons"] == 7
+    assert body["counts"]["derived_records"] == 3
+    assert "schema_version" not in body["counts"]
+
+
+def test_docs_and_openapi_are_served(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+    spec = client.get("/openapi.json").json()
+    assert spec["info"]["title"] == "credlink"
+    assert {
+        "/healthz",
+        "/v1/subjects/{subject_id}",
+        "/v1/subjects/{subject_id}/check",
+        "/v1/check",
+        "/v1/entries/{entry_id}",
+    } <= set(spec["paths"])
+
+
+def test_openapi_declares_errors_and_examples(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    check = spec["paths"]["/v1/subjects/{subject_id}/check"]["get"]["responses"]
+    for status in ("400", "404", "409", "422"):
+        schema = check[status]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith("/ErrorResponse")
+    schemas = spec["components"]["schemas"]
+    for name in (
+        "CheckResponse",
+        "BatchCheckResponse",
+        "BatchCheckRequest",
+        "SubjectProfileResponse",
+        "EntryDetailResponse",
+        "HealthResponse",
+        "ErrorResponse",
+    ):
+        assert schemas[name].get("examples"), name
+
+
+def test_unknown_route_has_the_error_shape(client: TestClient) -> None:
+    response = client.get("/v1/nowhere")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_create_app_does_no_store_work_until_started(tmp_path: Path) -> None:
+    db = tmp_path / "later.db"
+    app = create_app(Settings(db=db))
+    assert not db.exists()
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+        assert db.exists()
+    assert app.state.store is None
+
+
+def test_unexpected_error_is_a_generic_500_without_trace(tmp_path: Path) -> None:
+    app = create_app(Settings(db=build_city(tmp_path / "city.db")))
+
+    def explode() -> None:
+        raise RuntimeError("secret internal detail")
+
+    app.add_api_route("/explode", explode)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/explode")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "服务器内部错误，请稍后重试或联系管理员", "code": "internal_error"}
+    assert "Traceback" not in response.text
+    assert "secret" not in response.text
