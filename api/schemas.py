@@ -92,7 +92,8 @@ _EXPLANATION_EXAMPLE = (
 
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"examples": list(examples)})
+    # from_attributes: models whose fields mirror a store record are built with model_validate(record).
+    return ConfigDict(json_schema_extra={"examples": list(examples)}, from_attributes=True)
 
 
 # --- errors ------------------------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ class SubjectRef(BaseModel):
 
     @classmethod
     def from_record(cls, record: SubjectRecord) -> SubjectRef:
-        return cls(subject_type=record.subject_type, code=record.code, name=record.name)
+        return cls.model_validate(record)
 
 
 class SubjectOut(SubjectRef):
@@ -176,15 +177,7 @@ class SubjectOut(SubjectRef):
 
     @classmethod
     def from_record(cls, record: SubjectRecord) -> SubjectOut:
-        return cls(
-            subject_type=record.subject_type,
-            code=record.code,
-            name=record.name,
-            enterprise_kind=record.enterprise_kind,
-            enterprise_status=record.enterprise_status,
-            region_code=record.region_code,
-            established=record.established,
-        )
+        return cls.model_validate(record)
 
 
 class RoleOut(BaseModel):
@@ -204,17 +197,7 @@ class RoleOut(BaseModel):
 
     @classmethod
     def from_record(cls, record: RoleRecord) -> RoleOut:
-        return cls(
-            holder_type=record.holder_type,
-            holder_code=record.holder_code,
-            holder_name=record.holder_name,
-            enterprise_uscc=record.enterprise_uscc,
-            enterprise_name=record.enterprise_name,
-            role=record.role,
-            start=record.start,
-            end=record.end,
-            ratio=record.ratio,
-        )
+        return cls.model_validate(record)
 
 
 class EntryOut(BaseModel):
@@ -238,21 +221,7 @@ class EntryOut(BaseModel):
 
     @classmethod
     def from_record(cls, record: EntryRecord) -> EntryOut:
-        return cls(
-            entry_id=record.entry_id,
-            subject_type=record.subject_type,
-            subject_code=record.subject_code,
-            subject_name=record.subject_name,
-            kind=record.kind,
-            list_type=record.list_type,
-            department=record.department,
-            basis=record.basis,
-            act_date=record.act_date,
-            decided_on=record.decided_on,
-            valid_from=record.valid_from,
-            valid_to=record.valid_to,
-            status=record.status,
-        )
+        return cls.model_validate(record)
 
 
 class PathOut(BaseModel):
@@ -336,18 +305,7 @@ class MeasureOut(BaseModel):
 
     @classmethod
     def from_measure(cls, measure: Measure) -> MeasureOut:
-        return cls(
-            measure_id=measure.measure_id,
-            kind=measure.kind,
-            list_type=measure.list_type,
-            target=measure.target,
-            content=measure.content,
-            implementing_department=measure.implementing_department,
-            initiating_department=measure.initiating_department,
-            legal_basis=measure.legal_basis,
-            business_items=list(measure.business_items),
-            sharing_method=measure.sharing_method,
-        )
+        return cls.model_validate(measure)
 
 
 # --- subject profile and entry -----------------------------------------------------------------------------

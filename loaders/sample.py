@@ -68,7 +68,7 @@ from tqdm import tqdm
 
 from graph.ids import USCC_ALPHABET
 from graph.model import ListKind, Role, RoleTime, Target
-from graph.store.port import FileKind
+from graph.store.port import CONTRACT_COLUMNS, FileKind
 
 __all__ = ["DEFAULT_ENTERPRISES", "DEFAULT_SEED", "DEFAULT_TODAY", "generate_city"]
 
@@ -1899,7 +1899,7 @@ def generate_city(
         established_text = _iso_dates(firms.established)
         paths[FileKind.enterprises] = _write_csv(
             out_dir / "enterprises.csv",
-            ["uscc", "name", "kind", "status", "region_code", "established"],
+            CONTRACT_COLUMNS[FileKind.enterprises],
             firms.size,
             lambda s: [
                 firms.uscc[s],
@@ -1915,7 +1915,7 @@ def generate_city(
         persons = _make_persons(person_rng, max(round(1.2 * enterprises), 1))
         paths[FileKind.persons] = _write_csv(
             out_dir / "persons.csv",
-            ["id_number", "name"],
+            CONTRACT_COLUMNS[FileKind.persons],
             persons.size,
             lambda s: [persons.id_number[s], persons.name[s]],
         )
@@ -1943,7 +1943,7 @@ def generate_city(
 
         paths[FileKind.roles] = _write_csv(
             out_dir / "roles.csv",
-            ["person_id", "enterprise_uscc", "role", "start", "end", "ratio"],
+            CONTRACT_COLUMNS[FileKind.roles],
             roles.size,
             role_columns,
         )
@@ -1954,18 +1954,7 @@ def generate_city(
         kind_names = np.asarray([ListKind.black.value, ListKind.red.value])
         paths[FileKind.list_entries] = _write_csv(
             out_dir / "list_entries.csv",
-            [
-                "entry_id",
-                "subject_id",
-                "kind",
-                "list_type",
-                "department",
-                "basis",
-                "act_date",
-                "decided_on",
-                "valid_from",
-                "valid_to",
-            ],
+            CONTRACT_COLUMNS[FileKind.list_entries],
             len(order),
             lambda s: [
                 entry_id[s],
@@ -2010,18 +1999,7 @@ def _write_measures(path: Path) -> Path:
             sharing,
         ) in enumerate(_MEASURES, start=1)
     ]
-    header = [
-        "measure_id",
-        "kind",
-        "list_type",
-        "target",
-        "content",
-        "initiating_department",
-        "implementing_department",
-        "legal_basis",
-        "business_items",
-        "sharing_method",
-    ]
+    header = CONTRACT_COLUMNS[FileKind.measures]
     return _write_csv(path, header, len(rows), lambda s: list(map(list, zip(*rows[s], strict=True))))
 
 
@@ -2037,7 +2015,7 @@ def _write_policies(path: Path) -> Path:
     ]
     return _write_csv(
         path,
-        ["list_type", "roles", "role_time", "derived_counts_for_red"],
+        CONTRACT_COLUMNS[FileKind.list_policies],
         len(rows),
         lambda s: list(map(list, zip(*rows[s], strict=True))),
     )

@@ -26,7 +26,7 @@ import pandas as pd
 
 from graph.ids import SubjectType, compact, id_number_problem, uscc_problem
 from graph.model import PERSON_ROLES, ListKind, Role
-from graph.store.port import FileKind, Store
+from graph.store.port import BATCH_COLUMNS, FileKind, Store
 from loaders.contract import (
     CODE_LABELS,
     CONTRACTS,
@@ -51,39 +51,8 @@ __all__ = [
 T = TypeVar("T")
 BoolArray = npt.NDArray[np.bool_]
 
-#: The columns of each frame handed to ``Store.write_batch`` (the contract's, plus the resolved
-#: ``holder_type`` of roles and ``subject_type`` of list entries), in the order the store stages them.
-WRITE_COLUMNS: dict[FileKind, list[str]] = {
-    FileKind.list_policies: ["list_type", "roles", "role_time", "derived_counts_for_red"],
-    FileKind.measures: [
-        "measure_id",
-        "kind",
-        "list_type",
-        "target",
-        "content",
-        "initiating_department",
-        "implementing_department",
-        "legal_basis",
-        "business_items",
-        "sharing_method",
-    ],
-    FileKind.enterprises: ["uscc", "name", "kind", "status", "region_code", "established"],
-    FileKind.persons: ["id_number", "name"],
-    FileKind.roles: ["person_id", "holder_type", "enterprise_uscc", "role", "start", "end", "ratio"],
-    FileKind.list_entries: [
-        "entry_id",
-        "subject_id",
-        "subject_type",
-        "kind",
-        "list_type",
-        "department",
-        "basis",
-        "act_date",
-        "decided_on",
-        "valid_from",
-        "valid_to",
-    ],
-}
+#: The columns of each frame handed to ``Store.write_batch``, defined once on the store port.
+WRITE_COLUMNS: dict[FileKind, list[str]] = {kind: list(columns) for kind, columns in BATCH_COLUMNS.items()}
 
 
 @dataclass(frozen=True, slots=True)

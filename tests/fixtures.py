@@ -12,41 +12,9 @@ from typing import Any
 import pandas as pd
 from stdnum.cn import ric, uscc
 
-from graph.store.port import FileKind, LoadBatch
+from graph.store.port import BATCH_COLUMNS, FileKind, LoadBatch
 
 LIST_TYPE = "失信被执行人"
-
-_COLUMNS: dict[FileKind, list[str]] = {
-    FileKind.list_policies: ["list_type", "roles", "role_time", "derived_counts_for_red"],
-    FileKind.measures: [
-        "measure_id",
-        "kind",
-        "list_type",
-        "target",
-        "content",
-        "initiating_department",
-        "implementing_department",
-        "legal_basis",
-        "business_items",
-        "sharing_method",
-    ],
-    FileKind.enterprises: ["uscc", "name", "kind", "status", "region_code", "established"],
-    FileKind.persons: ["id_number", "name"],
-    FileKind.roles: ["person_id", "holder_type", "enterprise_uscc", "role", "start", "end", "ratio"],
-    FileKind.list_entries: [
-        "entry_id",
-        "subject_id",
-        "subject_type",
-        "kind",
-        "list_type",
-        "department",
-        "basis",
-        "act_date",
-        "decided_on",
-        "valid_from",
-        "valid_to",
-    ],
-}
 
 
 def make_uscc(n: int, region: str = "320402") -> str:
@@ -167,5 +135,5 @@ def batch(**rows: Iterable[Mapping[str, Any]]) -> LoadBatch:
     frames: dict[FileKind, pd.DataFrame] = {}
     for name, items in rows.items():
         kind = FileKind(name)
-        frames[kind] = pd.DataFrame(list(items), columns=_COLUMNS[kind]).astype(object)
+        frames[kind] = pd.DataFrame(list(items), columns=list(BATCH_COLUMNS[kind])).astype(object)
     return LoadBatch(frames)

@@ -33,6 +33,53 @@ class FileKind(StrEnum):
     list_entries = "list_entries"
 
 
+#: The columns of each import file of the data contract (DESIGN.md), in order.
+CONTRACT_COLUMNS: dict[FileKind, tuple[str, ...]] = {
+    FileKind.list_policies: ("list_type", "roles", "role_time", "derived_counts_for_red"),
+    FileKind.measures: (
+        "measure_id",
+        "kind",
+        "list_type",
+        "target",
+        "content",
+        "initiating_department",
+        "implementing_department",
+        "legal_basis",
+        "business_items",
+        "sharing_method",
+    ),
+    FileKind.enterprises: ("uscc", "name", "kind", "status", "region_code", "established"),
+    FileKind.persons: ("id_number", "name"),
+    FileKind.roles: ("person_id", "enterprise_uscc", "role", "start", "end", "ratio"),
+    FileKind.list_entries: (
+        "entry_id",
+        "subject_id",
+        "kind",
+        "list_type",
+        "department",
+        "basis",
+        "act_date",
+        "decided_on",
+        "valid_from",
+        "valid_to",
+    ),
+}
+
+
+def _with_after(columns: tuple[str, ...], anchor: str, extra: str) -> tuple[str, ...]:
+    at = columns.index(anchor) + 1
+    return (*columns[:at], extra, *columns[at:])
+
+
+#: The columns of each frame handed to :meth:`Store.write_batch`: the contract's, plus the subject type the
+#: loader resolved for a role's holder and for an entry's subject.
+BATCH_COLUMNS: dict[FileKind, tuple[str, ...]] = {
+    **CONTRACT_COLUMNS,
+    FileKind.roles: _with_after(CONTRACT_COLUMNS[FileKind.roles], "person_id", "holder_type"),
+    FileKind.list_entries: _with_after(CONTRACT_COLUMNS[FileKind.list_entries], "subject_id", "subject_type"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class WriteCounts:
     inserted: int = 0
@@ -48,9 +95,9 @@ class WriteCounts:
 class LoadBatch:
     """Validated rows to write in one transaction, keyed by file kind.
 
-    Frames carry the contract's columns with normalised values (compact ids, ISO date strings or
-    ``None``). ``roles`` has an extra ``holder_type`` column (``person``/``enterprise``) and
-    ``list_entries`` a ``subject_type`` column, both resolved by the loader.
+    Frames carry :data:`BATCH_COLUMNS` with normalised values (compact ids, ISO date strings or
+    ``None``): the contract's columns plus ``holder_type`` for roles and ``subject_type`` for list
+    entries (``person``/``enterprise``), both resolved by the loader.
     """
 
     frames: dict[FileKind, pd.DataFrame] = field(default_factory=dict)

@@ -38,6 +38,7 @@ from graph.propagation import (
     RunSummary,
 )
 from graph.store.port import (
+    BATCH_COLUMNS,
     CheckRow,
     DerivedRecordRow,
     EntryRecord,
@@ -159,64 +160,23 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...
     return list(subset.itertuples(index=False, name=None))
 
 
-# Staging and merge statements per file kind: the staging table mirrors the contract columns, then the
+# Staging and merge statements per file kind: the staging table's first columns take BATCH_COLUMNS, then the
 # rows are compared with what the store holds (action = insert | update | same) and written set-wise.
-_STAGING: dict[FileKind, tuple[str, list[str]]] = {
-    FileKind.list_policies: (
-        "CREATE TEMP TABLE stage (list_type TEXT PRIMARY KEY, roles TEXT, role_time TEXT, "
-        "derived_counts_for_red INTEGER, action TEXT)",
-        ["list_type", "roles", "role_time", "derived_counts_for_red"],
-    ),
-    FileKind.measures: (
-        "CREATE TEMP TABLE stage (measure_id TEXT PRIMARY KEY, kind TEXT, list_type TEXT, target TEXT, "
-        "content TEXT, initiating_department TEXT, implementing_department TEXT, legal_basis TEXT, "
-        "business_items TEXT, sharing_method TEXT, action TEXT)",
-        [
-            "measure_id",
-            "kind",
-            "list_type",
-            "target",
-            "content",
-            "initiating_department",
-            "implementing_department",
-            "legal_basis",
-            "business_items",
-            "sharing_method",
-        ],
-    ),
-    FileKind.enterprises: (
-        "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, enterprise_kind TEXT, "
-        "enterprise_status TEXT, region_code TEXT, established TEXT, target_pk INTEGER, action TEXT)",
-        ["uscc", "name", "kind", "status", "region_code", "established"],
-    ),
-    FileKind.persons: (
-        "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, target_pk INTEGER, action TEXT)",
-        ["id_number", "name"],
-    ),
-    FileKind.roles: (
-        "CREATE TEMP TABLE stage (holder_code TEXT, holder_type TEXT, enterprise_code TEXT, role TEXT, "
-        "start_date TEXT, end_date TEXT, ratio REAL, holder_pk INTEGER, enterprise_pk INTEGER, "
-        "target_pk INTEGER, action TEXT, row_id INTEGER PRIMARY KEY)",
-        ["person_id", "holder_type", "enterprise_uscc", "role", "start", "end", "ratio"],
-    ),
-    FileKind.list_entries: (
-        "CREATE TEMP TABLE stage (entry_id TEXT PRIMARY KEY, subject_code TEXT, subject_type TEXT, "
-        "kind TEXT, list_type TEXT, department TEXT, basis TEXT, act_date TEXT, decided_on TEXT, "
-        "valid_from TEXT, valid_to TEXT, subject_pk INTEGER, target_pk INTEGER, action TEXT)",
-        [
-            "entry_id",
-            "subject_id",
-            "subject_type",
-            "kind",
-            "list_type",
-            "department",
-            "basis",
-            "act_date",
-            "decided_on",
-            "valid_from",
-            "valid_to",
-        ],
-    ),
+_STAGING: dict[FileKind, str] = {
+    FileKind.list_policies: "CREATE TEMP TABLE stage (list_type TEXT PRIMARY KEY, roles TEXT, role_time TEXT, "
+    "derived_counts_for_red INTEGER, action TEXT)",
+    FileKind.measures: "CREATE TEMP TABLE stage (measure_id TEXT PRIMARY KEY, kind TEXT, list_type TEXT, target TEXT, "
+    "content TEXT, initiating_department TEXT, implementing_department TEXT, legal_basis TEXT, "
+    "business_items TEXT, sharing_method TEXT, action TEXT)",
+    FileKind.enterprises: "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, enterprise_kind TEXT, "
+    "enterprise_status TEXT, region_code TEXT, established TEXT, target_pk INTEGER, action TEXT)",
+    FileKind.persons: "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, target_pk INTEGER, action TEXT)",
+    FileKind.roles: "CREATE TEMP TABLE stage (holder_code TEXT, holder_type TEXT, enterprise_code TEXT, role TEXT, "
+    "start_date TEXT, end_date TEXT, ratio REAL, holder_pk INTEGER, enterprise_pk INTEGER, "
+    "target_pk INTEGER, action TEXT, row_id INTEGER PRIMARY KEY)",
+    FileKind.list_entries: "CREATE TEMP TABLE stage (entry_id TEXT PRIMARY KEY, subject_code TEXT, subject_type TEXT, "
+    "kind TEXT, list_type TEXT, department TEXT, basis TEXT, act_date TEXT, decided_on TEXT, "
+    "valid_from TEXT, valid_to TEXT, subject_pk INTEGER, target_pk INTEGER, action TEXT)",
 }
 
 _MERGE: dict[FileKind, list[str]] = {
@@ -482,7 +442,7 @@ class SQLiteStore:
         return counts
 
     def _merge(self, conn: sqlite3.Connection, kind: FileKind, frame: pd.DataFrame) -> WriteCounts:
-        create, columns = _STAGING[kind]
+        create, columns = _STAGING[kind], BATCH_COLUMNS[kind]
         conn.execute("DROP TABLE IF EXISTS temp.stage")
         conn.execute(create)
         staged = frame.copy()

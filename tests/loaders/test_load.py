@@ -11,11 +11,11 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from graph.ids import SubjectType
 from graph.model import ListKind, Role, Target
-from graph.store.port import FileKind, Store
-from graph.store.sqlite import _STAGING, SQLiteStore
+from graph.store.port import CONTRACT_COLUMNS, FileKind, Store
+from graph.store.sqlite import SQLiteStore
 from loaders import load_paths
+from loaders.contract import CONTRACTS
 from loaders.reader import detect_kind
-from loaders.validate import WRITE_COLUMNS
 from tests.fixtures import make_id_number, make_uscc
 from tests.loaders import write_csv, write_xlsx
 
@@ -26,36 +26,7 @@ ZHANG = make_id_number(1)
 LI = make_id_number(2)
 LIST_TYPE = "失信被执行人"
 
-HEADERS: dict[FileKind, list[str]] = {
-    FileKind.list_policies: ["list_type", "roles", "role_time", "derived_counts_for_red"],
-    FileKind.measures: [
-        "measure_id",
-        "kind",
-        "list_type",
-        "target",
-        "content",
-        "initiating_department",
-        "implementing_department",
-        "legal_basis",
-        "business_items",
-        "sharing_method",
-    ],
-    FileKind.enterprises: ["uscc", "name", "kind", "status", "region_code", "established"],
-    FileKind.persons: ["id_number", "name"],
-    FileKind.roles: ["person_id", "enterprise_uscc", "role", "start", "end", "ratio"],
-    FileKind.list_entries: [
-        "entry_id",
-        "subject_id",
-        "kind",
-        "list_type",
-        "department",
-        "basis",
-        "act_date",
-        "decided_on",
-        "valid_from",
-        "valid_to",
-    ],
-}
+HEADERS: dict[FileKind, list[str]] = {kind: list(columns) for kind, columns in CONTRACT_COLUMNS.items()}
 
 ROWS: dict[FileKind, list[list[str]]] = {
     FileKind.list_policies: [[LIST_TYPE, "legal_representative;principal", "both", "true"]],
@@ -145,8 +116,8 @@ def assert_city_loaded(store: Store) -> None:
     assert measure.business_items == ("high_consumption", "air_travel")
 
 
-def test_write_frames_carry_the_store_staging_columns() -> None:
-    assert {kind: columns for kind, (_, columns) in _STAGING.items()} == WRITE_COLUMNS
+def test_loader_contract_matches_the_store_port() -> None:
+    assert {kind: tuple(contract.names) for kind, contract in CONTRACTS.items()} == CONTRACT_COLUMNS
 
 
 def test_a_clean_city_loads(store: Store, tmp_path: Path) -> None:

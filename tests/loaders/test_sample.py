@@ -12,41 +12,12 @@ import pytest
 from graph.business_items import BUSINESS_ITEMS
 from graph.ids import id_number_problem, uscc_problem
 from graph.model import ListKind, Role, RoleTime, Target
-from graph.store.port import FileKind, Store
+from graph.store.port import CONTRACT_COLUMNS, FileKind, Store
 from loaders.sample import DEFAULT_TODAY, generate_city
 
 TODAY = DEFAULT_TODAY
 CHANGZHOU_REGIONS = {"320402", "320404", "320411", "320412", "320413", "320481"}
-COLUMNS = {
-    FileKind.enterprises: ["uscc", "name", "kind", "status", "region_code", "established"],
-    FileKind.persons: ["id_number", "name"],
-    FileKind.roles: ["person_id", "enterprise_uscc", "role", "start", "end", "ratio"],
-    FileKind.list_entries: [
-        "entry_id",
-        "subject_id",
-        "kind",
-        "list_type",
-        "department",
-        "basis",
-        "act_date",
-        "decided_on",
-        "valid_from",
-        "valid_to",
-    ],
-    FileKind.measures: [
-        "measure_id",
-        "kind",
-        "list_type",
-        "target",
-        "content",
-        "initiating_department",
-        "implementing_department",
-        "legal_basis",
-        "business_items",
-        "sharing_method",
-    ],
-    FileKind.list_policies: ["list_type", "roles", "role_time", "derived_counts_for_red"],
-}
+COLUMNS = {kind: list(columns) for kind, columns in CONTRACT_COLUMNS.items()}
 City = dict[FileKind, pd.DataFrame]
 
 
