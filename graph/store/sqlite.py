@@ -310,9 +310,15 @@ class SQLiteStore:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = self._connect(readonly=False)
-            self._migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"无法打开数据库 {self.path}：{exc}") from exc
+        try:
+            self._migrate()
+        except BaseException as exc:
+            self._writer.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"无法打开数据库 {self.path}：{exc}") from exc
+            raise
 
     # --- connections ---------------------------------------------------------------------------------------
 
@@ -325,7 +331,7 @@ class SQLiteStore:
         if readonly:
             conn.execute("PRAGMA query_only = ON")
         else:
-            conn.execute("PRAGMA journal_mode = WAL")
+            self._enable_wal(conn)
             # NORMAL in WAL mode: a committed transaction survives a crash of the process; only a
             # power loss can roll back the very last commits. Never a corrupt file.
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -333,6 +339,19 @@ class SQLiteStore:
         conn.execute("PRAGMA cache_size = -65536")
         conn.execute("PRAGMA mmap_size = 268435456")
         return conn
+
+    def _enable_wal(self, conn: sqlite3.Connection) -> None:
+        # Switching a new file to WAL needs it to itself and does not wait on the busy handler, so
+        # several processes opening a new file at once (uvicorn workers) retry here for a while.
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _reader(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -370,19 +389,23 @@ class SQLiteStore:
             raise StoreError(f"查询失败：{exc}") from exc
 
     def _migrate(self) -> None:
-        current = self._writer.execute("PRAGMA user_version").fetchone()[0]
+        """Apply the migrations this file has not seen, each in its own ``BEGIN IMMEDIATE`` transaction.
+
+        The version is read again inside the transaction, so that several processes opening a new file
+        at once (``credlink serve --workers 2``) apply each migration exactly once.
+        """
         for version, script in _migrations():
-            if version <= current:
-                continue
-            with self._write_lock:
-                # executescript commits any open transaction first, so the script runs its own.
-                self._writer.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-                )
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"数据库 {self.path} 的结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}；请升级 credlink"
-            )
+            with self._write() as conn:
+                current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                if current > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"数据库 {self.path} 的结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}；请升级 credlink"
+                    )
+                if version <= current:
+                    continue
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
 
     def close(self) -> None:
         with self._readers_lock:
@@ -758,6 +781,23 @@ class SQLiteStore:
             for row in self._read(sql("check_derived"), {"person_pk": subject_pk, "at": day})
         )
         return rows
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into complete SQL statements (``executescript`` would commit our
+    transaction first)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
+    ):
+        raise StoreError(f"迁移脚本末尾有不完整的语句：{buffer.strip()[:80]}")
+    return statements
 
 
 def _stage_columns(create: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +112,38 @@ def test_hot_queries_use_their_indexes(
     scans = [line for line in plan if line.startswith("SCAN")]
     assert scans == [], text
     store.close()
+
+
+def test_several_processes_opening_a_new_file_migrate_it_once(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = tmp_path / "shared.db"
+    context = multiprocessing.get_context("spawn")
+    start = context.Barrier(4)
+    results = context.Queue()
+    workers = [context.Process(target=_open_together, args=(path, start, results)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    outcomes = sorted(results.get(timeout=5) for _ in workers)
+    assert outcomes == ["ok"] * 4
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    raw.close()
+
+
+def _open_together(path: Path, start: Any, results: Any) -> None:
+    start.wait()  # all four open the new file at the same moment
+    try:
+        SQLiteStore(path).close()
+        results.put("ok")
+    except Exception as exc:
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "enterprises.csv"
+    path.write_text("uscc,name\n" * 200, encoding="utf-8")
+    with pytest.raises(StoreError, match="无法打开数据库"):
+        SQLiteStore(path)
