@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -128,20 +129,26 @@ def _compact(series: pd.Series) -> pd.Series:
     return series.map(dict(zip(uniques.tolist(), compacted, strict=True))).astype(object)
 
 
+def _describe(code: str, subject_type: SubjectType, today: dt.date | None) -> str | None:
+    """Why ``code`` is not a valid identifier of ``subject_type`` (``None`` if it is), from graph.ids,
+    the one implementation of each check algorithm (python-stdnum's check characters)."""
+    if subject_type is SubjectType.enterprise:
+        problem = uscc_problem(code)
+    else:
+        problem = id_number_problem(code, today=today)
+    if problem is not None and _SCIENTIFIC.match(code):
+        return (
+            f"{code} 是科学计数法：Excel 把号码当作数值保存，末尾数字已丢失；"
+            "请把该列设置为“文本”格式后重新录入号码"
+        )
+    return problem
+
+
 def _id_problems(codes: pd.Series, subject_type: SubjectType, today: dt.date | None) -> pd.Series:
     """Per distinct compacted code: the problem text (``None`` if valid)."""
-    # One implementation of each check algorithm, graph.ids (python-stdnum's check characters), called
-    # once per distinct value.
-    enterprise = subject_type is SubjectType.enterprise
-    table: dict[Hashable, str | None] = {}
-    for code in _unique(codes).tolist():
-        problem = uscc_problem(code) if enterprise else id_number_problem(code, today=today)
-        if problem is not None and _SCIENTIFIC.match(code):
-            problem = (
-                f"{code} 是科学计数法：Excel 把号码当作数值保存，末尾数字已丢失；"
-                "请把该列设置为“文本”格式后重新录入号码"
-            )
-        table[code] = problem
+    table: dict[Hashable, str | None] = {
+        code: _describe(code, subject_type, today) for code in _unique(codes).tolist()
+    }
     return codes.map(table)
 
 
@@ -304,15 +311,18 @@ def _resolve(
     code; rows combine the per-code answers with numpy masks.
     """
     uniques = _unique(codes)
-    frame = pd.DataFrame({"code": uniques}, dtype=object)
-    frame["id_problem"] = _id_problems(frame["code"], SubjectType.person, today)
-    frame["uscc_problem"] = _id_problems(frame["code"], SubjectType.enterprise, today)
-    id_ok = frame["id_problem"].isna().to_numpy()
-    uscc_ok = frame["uscc_problem"].isna().to_numpy()
-    known_person = np.zeros(len(frame), dtype=bool)
-    known_enterprise = np.zeros(len(frame), dtype=bool)
-    known_person[id_ok] = refs.known(SubjectType.person, uniques[id_ok])
-    known_enterprise[uscc_ok] = refs.known(SubjectType.enterprise, uniques[uscc_ok])
+    # A code held by the store or by a good row of this load was validated then: only the others are
+    # validated here, and only to say why they cannot be resolved (most references are known).
+    known_person = refs.known(SubjectType.person, uniques)
+    known_enterprise = refs.known(SubjectType.enterprise, uniques)
+
+    @cache
+    def id_problem(i: int) -> str | None:
+        return _describe(str(uniques[i]), SubjectType.person, today)
+
+    @cache
+    def uscc_problem_(i: int) -> str | None:
+        return _describe(str(uniques[i]), SubjectType.enterprise, today)
 
     def unknown(subject_types: tuple[SubjectType, ...]) -> Callable[[str], str]:
         def message(code: str) -> str:
@@ -325,28 +335,31 @@ def _resolve(
 
         return message
 
-    id_problem = frame["id_problem"].tolist()
-    uscc_problem_ = frame["uscc_problem"].tolist()
+    person_unknown = unknown((SubjectType.person,))
+    enterprise_unknown = unknown((SubjectType.enterprise,))
+    either_unknown = unknown((SubjectType.person, SubjectType.enterprise))
 
-    def either_invalid(i: int) -> str:
+    def person_missing(i: int) -> str:
+        return id_problem(i) or person_unknown(str(uniques[i]))
+
+    def enterprise_missing(i: int) -> str:
+        return uscc_problem_(i) or enterprise_unknown(str(uniques[i]))
+
+    def either_missing(i: int) -> str:
         code = str(uniques[i])
+        as_id, as_uscc = id_problem(i), uscc_problem_(i)
+        if as_id is None or as_uscc is None:
+            return either_unknown(code)
         # Digits with a date inside read as an id number: report that reading first.
-        first, second = (
-            (id_problem[i], uscc_problem_[i]) if code[:17].isdigit() else (uscc_problem_[i], id_problem[i])
-        )
+        first, second = (as_id, as_uscc) if code[:17].isdigit() else (as_uscc, as_id)
         return f"{code} 既不是有效的身份证号码也不是有效的统一社会信用代码：{first}；{second}"
 
     def ambiguous(i: int) -> str:
         return f"{uniques[i]} 既是已登记的人员也是已登记的企业，无法判断所指主体"
 
-    person_unknown = unknown((SubjectType.person,))
-    enterprise_unknown = unknown((SubjectType.enterprise,))
-    either_unknown = unknown((SubjectType.person, SubjectType.enterprise))
-
     position = pd.Index(uniques).get_indexer(pd.Index(codes.to_numpy(dtype=object)))
-    row_id_ok, row_uscc_ok = id_ok[position], uscc_ok[position]
-    as_person = allow_person & row_id_ok & known_person[position]
-    as_enterprise = allow_enterprise & row_uscc_ok & known_enterprise[position]
+    as_person = allow_person & known_person[position]
+    as_enterprise = allow_enterprise & known_enterprise[position]
     subject_type = np.full(len(codes), None, dtype=object)
     subject_type[as_person & ~as_enterprise] = SubjectType.person.value
     subject_type[as_enterprise & ~as_person] = SubjectType.enterprise.value
@@ -356,12 +369,9 @@ def _resolve(
     both_allowed = allow_person & allow_enterprise
     cases: list[tuple[BoolArray, Callable[[int], str]]] = [
         (as_person & as_enterprise, ambiguous),
-        (unresolved & only_person & ~row_id_ok, lambda i: str(id_problem[i])),
-        (unresolved & only_person, lambda i: person_unknown(str(uniques[i]))),
-        (unresolved & only_enterprise & ~row_uscc_ok, lambda i: str(uscc_problem_[i])),
-        (unresolved & only_enterprise, lambda i: enterprise_unknown(str(uniques[i]))),
-        (unresolved & both_allowed & ~row_id_ok & ~row_uscc_ok, either_invalid),
-        (unresolved & both_allowed, lambda i: either_unknown(str(uniques[i]))),
+        (unresolved & only_person, person_missing),
+        (unresolved & only_enterprise, enterprise_missing),
+        (unresolved & both_allowed, either_missing),
     ]
     problems = np.full(len(codes), None, dtype=object)
     settled = np.zeros(len(codes), dtype=bool)
