@@ -17,12 +17,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from stdnum.cn import ric as _ric
 from stdnum.cn import uscc as _uscc
 from stdnum.iso7064 import mod_11_10
 
-from graph.errors import AmbiguousIdentifier, InvalidIdentifier
+from graph.errors import InvalidIdentifier
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_CHARS = frozenset(USCC_ALPHABET)
@@ -118,6 +119,15 @@ def classify(value: str, *, today: dt.date | None = None) -> Classified:
     caller then asks the store, and never guesses.
     """
     number = compact(value)
+    day = today or dt.date.today()
+    # Only plausible lengths are cached, so that junk input cannot fill the cache with long strings.
+    return _classify(number, day) if len(number) <= 18 else _classify.__wrapped__(number, day)
+
+
+@lru_cache(maxsize=65_536)
+def _classify(number: str, today: dt.date) -> Classified:
+    # Cached: business systems ask about the same ids again and again, and the USCC check character
+    # costs more than the rest of a check. ``today`` is part of the key (birth dates in the future).
     types: set[SubjectType] = set()
     problems: list[str] = []
     uscc_issue = uscc_problem(number)
@@ -131,21 +141,3 @@ def classify(value: str, *, today: dt.date | None = None) -> Classified:
         looks_like_id = number[:17].isdigit() and len(number) in (15, 18)
         problems = [id_issue or "", uscc_issue or ""] if looks_like_id else [uscc_issue or "", id_issue or ""]
     return Classified(number, frozenset(types), tuple(problems))
-
-
-def require_single_type(classified: Classified, held: frozenset[SubjectType]) -> SubjectType:
-    """Pick the subject type of a classified id using what the store holds; raise if it stays ambiguous."""
-    if not classified.types:
-        raise InvalidIdentifier("；".join(p for p in classified.problems if p))
-    if len(classified.types) == 1:
-        (only,) = classified.types
-        return only
-    candidates = classified.types & held if held else classified.types
-    if len(candidates) == 1:
-        (only,) = candidates
-        return only
-    raise AmbiguousIdentifier(
-        f"{classified.value} 既是有效的统一社会信用代码，也是有效的身份证号码"
-        + ("，且两类主体均已登记" if held else "")
-        + "；请用参数 subject_type=enterprise 或 subject_type=person 指明"
-    )

@@ -19,9 +19,10 @@ import threading
 import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -92,14 +93,30 @@ def _iso_days(days: np.ndarray, *, open_value: int) -> list[str | None]:
     ]
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def _members(enum: type[E]) -> dict[str, E]:
+    # A dict lookup is several times cheaper than calling the enum class, and these run per row read.
+    return {member.value: member for member in enum}
+
+
+_SUBJECT_TYPES = _members(SubjectType)
+_KINDS = _members(ListKind)
+_STATUSES = _members(EntryStatus)
+_ROLES = _members(Role)
+_TARGETS = _members(Target)
+_BASES = _members(HolderBasis)
+
+
 def _entry(row: Sequence[Any]) -> EntryRecord:
     return EntryRecord(
         pk=row[0],
         entry_id=row[1],
-        subject_type=SubjectType(row[2]),
+        subject_type=_SUBJECT_TYPES[row[2]],
         subject_code=row[3],
         subject_name=row[4],
-        kind=ListKind(row[5]),
+        kind=_KINDS[row[5]],
         list_type=row[6],
         department=row[7],
         basis=row[8],
@@ -107,19 +124,19 @@ def _entry(row: Sequence[Any]) -> EntryRecord:
         decided_on=_date(row[10]),
         valid_from=_required_date(row[11]),
         valid_to=_date(row[12]),
-        status=EntryStatus(row[13]),
+        status=_STATUSES[row[13]],
     )
 
 
 def _role(row: Sequence[Any]) -> RoleRecord:
     return RoleRecord(
         pk=row[0],
-        holder_type=SubjectType(row[1]),
+        holder_type=_SUBJECT_TYPES[row[1]],
         holder_code=row[2],
         holder_name=row[3],
         enterprise_uscc=row[4],
         enterprise_name=row[5],
-        role=Role(row[6]),
+        role=_ROLES[row[6]],
         start=_date(row[7]),
         end=_date(row[8]),
         ratio=row[9],
@@ -131,9 +148,9 @@ def _measure(row: Sequence[Any]) -> Measure | None:
         return None
     return Measure(
         measure_id=row[0],
-        kind=ListKind(row[1]),
+        kind=_KINDS[row[1]],
         list_type=row[2],
-        target=Target(row[3]),
+        target=_TARGETS[row[3]],
         content=row[4],
         initiating_department=row[5],
         implementing_department=row[6],
@@ -147,7 +164,7 @@ def _derived(row: Sequence[Any]) -> DerivedRecordRow:
     return DerivedRecordRow(
         entry=_entry(row[0:14]),
         role=_role(row[14:24]),
-        holder_basis=HolderBasis(row[24]),
+        holder_basis=_BASES[row[24]],
         valid_from=_required_date(row[25]),
         valid_to=_date(row[26]),
     )
@@ -394,6 +411,13 @@ class SQLiteStore:
         The version is read again inside the transaction, so that several processes opening a new file
         at once (``credlink serve --workers 2``) apply each migration exactly once.
         """
+        current = int(self._writer.execute("PRAGMA user_version").fetchone()[0])
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"数据库 {self.path} 的结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}；请升级 credlink"
+            )
+        if current == SCHEMA_VERSION:
+            return  # the common case takes no write lock: opening must not wait for a running load
         for version, script in _migrations():
             with self._write() as conn:
                 current = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -772,14 +796,17 @@ class SQLiteStore:
 
     def check_rows(self, subject_pk: int, at: dt.date) -> list[CheckRow]:
         day = at.isoformat()
-        rows = [
-            CheckRow(entry=_entry(row[0:14]), measure=_measure(row[14:24]), derived=None)
-            for row in self._read(sql("check_direct"), {"subject_pk": subject_pk, "at": day})
-        ]
-        rows.extend(
-            CheckRow(entry=_entry(row[0:14]), measure=_measure(row[27:37]), derived=_derived(row[0:27]))
-            for row in self._read(sql("check_derived"), {"person_pk": subject_pk, "at": day})
-        )
+        rows: list[CheckRow] = []
+        entries: dict[int, EntryRecord] = {}
+        for row in self._read(sql("check_direct"), {"subject_pk": subject_pk, "at": day}):
+            entry = entries.get(row[0]) or entries.setdefault(row[0], _entry(row[0:14]))
+            rows.append(CheckRow(entry=entry, measure=_measure(row[14:24]), derived=None))
+        paths: dict[tuple[int, int], DerivedRecordRow] = {}
+        for row in self._read(sql("check_derived"), {"person_pk": subject_pk, "at": day}):
+            path = paths.get((row[0], row[14]))
+            if path is None:
+                path = paths.setdefault((row[0], row[14]), _derived(row[0:27]))
+            rows.append(CheckRow(entry=path.entry, measure=_measure(row[27:37]), derived=path))
         return rows
 
 

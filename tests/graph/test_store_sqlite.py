@@ -147,3 +147,14 @@ def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> Non
     path.write_text("uscc,name\n" * 200, encoding="utf-8")
     with pytest.raises(StoreError, match="无法打开数据库"):
         SQLiteStore(path)
+
+
+def test_opening_does_not_wait_for_a_running_write(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    writer = SQLiteStore(path)
+    small(writer)
+    with writer._write():  # a long load holds the write lock ...
+        reader = SQLiteStore(path, timeout_seconds=0.5)  # ... and a server starting now still opens
+        assert reader.stats()["enterprises"] == 1
+        reader.close()
+    writer.close()
