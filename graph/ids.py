@@ -28,6 +28,7 @@ from graph.errors import InvalidIdentifier
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_CHARS = frozenset(USCC_ALPHABET)
 _SEPARATORS = re.compile(r"[\s\-]+")
+_CHECK_CHARACTER_WRONG = "校验位错误：应为"
 
 
 class SubjectType(StrEnum):
@@ -136,8 +137,15 @@ def _classify(number: str, today: dt.date) -> Classified:
         types.add(SubjectType.enterprise)
     if id_issue is None:
         types.add(SubjectType.person)
-    if not types:
-        # Report the more plausible reading first: digits-only with a date inside reads as an id number.
-        looks_like_id = number[:17].isdigit() and len(number) in (15, 18)
-        problems = [id_issue or "", uscc_issue or ""] if looks_like_id else [uscc_issue or "", id_issue or ""]
+    if id_issue is not None and uscc_issue is not None:
+        # When the string has the form of one kind and only its check character is wrong, that is the
+        # reading to report (a typo); otherwise report both, the more plausible first: digits with a
+        # date inside read as an id number.
+        typo = [issue for issue in (id_issue, uscc_issue) if _CHECK_CHARACTER_WRONG in issue]
+        if len(typo) == 1:
+            problems = typo
+        elif number[:17].isdigit() and len(number) in (15, 18):
+            problems = [id_issue, uscc_issue]
+        else:
+            problems = [uscc_issue, id_issue]
     return Classified(number, frozenset(types), tuple(problems))

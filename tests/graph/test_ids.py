@@ -135,3 +135,15 @@ def test_classify_tells_kinds_apart_and_finds_strings_valid_as_both() -> None:
     assert classify(both).types == {SubjectType.enterprise, SubjectType.person}
     assert classify("not-an-id").types == frozenset()
     assert classify("not-an-id").problems
+
+
+def test_a_mistyped_check_character_is_reported_for_the_reading_the_string_has_the_form_of() -> None:
+    # 18 characters ending in a letter: only a USCC can look like this; do not lecture about id numbers.
+    assert classify("91330100799655058C").problems == (
+        "统一社会信用代码 91330100799655058C 校验位错误：应为 B，实为 C",
+    )
+    number = make_id_number(7)
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    problems = classify(wrong).problems
+    assert problems[0].startswith("身份证号码")
+    assert "应为" in problems[0]
