@@ -20,7 +20,7 @@ from graph.errors import CredlinkError, NotFound
 from graph.model import ListKind
 
 if TYPE_CHECKING:
-    from graph.propagation import RunSummary
+    from graph.frames import RunSummary
     from graph.store.port import Store
 
 EXAMPLE_BUSINESS_ITEM = "public_procurement"

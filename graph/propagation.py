@@ -25,68 +25,30 @@ Complexity: one hash join entries × policy roles × role edges, linear in the s
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from graph.days import OPEN_START
+from graph.frames import (
+    DERIVED_MEASURE_COLUMNS,
+    ENTRY_COLUMNS,
+    MEASURE_COLUMNS,
+    POLICY_COLUMNS,
+    RECORD_COLUMNS,
+    ROLE_COLUMNS,
+    DerivedFrames,
+    PropagationInputs,
+    RunSummary,
+    empty_frame,
+)
 from graph.model import DEFAULT_POLICY, HolderBasis, RoleTime
 
 if TYPE_CHECKING:
     from graph.store.port import Store
-
-ENTRY_COLUMNS = ["entry_pk", "enterprise_pk", "list_type", "act_day", "from_day", "to_day"]
-ROLE_COLUMNS = ["role_pk", "person_pk", "enterprise_pk", "role", "start_day", "end_day"]
-POLICY_COLUMNS = ["list_type", "role", "role_time"]
-MEASURE_COLUMNS = ["measure_pk", "list_type", "target"]
-RECORD_COLUMNS = [
-    "entry_pk",
-    "role_pk",
-    "person_pk",
-    "enterprise_pk",
-    "role",
-    "holder_basis",
-    "from_day",
-    "to_day",
-]
-DERIVED_MEASURE_COLUMNS = ["entry_pk", "role_pk", "person_pk", "measure_pk"]
-
-
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
-
-
-@dataclass(slots=True)
-class PropagationInputs:
-    """What :func:`derive` needs, as integer-keyed frames with dates as day numbers.
-
-    ``entries``: black entries of enterprises in a propagating status (``act_day`` is ``OPEN_START``
-    when unknown, which no role covers). ``roles``: role edges whose holder is a person.
-    ``policies``: one row per (list type, role) with that list type's ``role_time``.
-    ``measures``: black measures with a person target. ``seq``: the store's change sequence number
-    when these were read, so that a writer can tell what changed since.
-    """
-
-    entries: pd.DataFrame = field(default_factory=lambda: _empty(ENTRY_COLUMNS))
-    roles: pd.DataFrame = field(default_factory=lambda: _empty(ROLE_COLUMNS))
-    policies: pd.DataFrame = field(default_factory=lambda: _empty(POLICY_COLUMNS))
-    measures: pd.DataFrame = field(default_factory=lambda: _empty(MEASURE_COLUMNS))
-    seq: int = 0
-
-
-@dataclass(slots=True)
-class DerivedFrames:
-    """Derived credit records (one per entry × role edge) and the measures that reach them."""
-
-    records: pd.DataFrame
-    measures: pd.DataFrame
-
-    @property
-    def entry_pks(self) -> set[int]:
-        return {int(pk) for pk in self.records["entry_pk"].unique()}
 
 
 def policy_rows_with_default(entries: pd.DataFrame, policies: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +75,7 @@ def derive(inputs: PropagationInputs) -> DerivedFrames:
     roles = inputs.roles[ROLE_COLUMNS]
     if entries.empty or roles.empty:
         return DerivedFrames(
-            _typed_records(_empty(RECORD_COLUMNS)), _typed_measures(_empty(DERIVED_MEASURE_COLUMNS))
+            _typed_records(empty_frame(RECORD_COLUMNS)), _typed_measures(empty_frame(DERIVED_MEASURE_COLUMNS))
         )
 
     policy = policy_rows_with_default(entries, inputs.policies)
@@ -183,8 +145,6 @@ def _typed_measures(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- orchestration over a store -------------------------------------------------------------------------
 
-Rederive = Callable[[PropagationInputs], DerivedFrames]
-
 
 def run_full(store: Store) -> RunSummary:
     """Recompute every derived record and swap the result in atomically."""
@@ -207,16 +167,3 @@ def _run(store: Store, scope: list[int] | None) -> RunSummary:
 def run_pending(store: Store) -> RunSummary:
     """Incremental path for everything written since the last propagation (entries, roles, policies)."""
     return run_entries(store, store.pending_entry_pks())
-
-
-@dataclass(frozen=True, slots=True)
-class RunSummary:
-    mode: str
-    entries: int
-    records: int
-    measures: int
-    added: int
-    removed: int
-    changed: int
-    seconds: float
-    run_id: int

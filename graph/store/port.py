@@ -19,7 +19,7 @@ from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role
 if TYPE_CHECKING:
     import pandas as pd
 
-    from graph.propagation import DerivedFrames, PropagationInputs, Rederive, RunSummary
+    from graph.frames import DerivedFrames, PropagationInputs, Rederive, RunSummary
 
 
 class FileKind(StrEnum):

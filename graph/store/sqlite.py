@@ -29,15 +29,15 @@ import pandas as pd
 
 from graph.days import OPEN_END, OPEN_START
 from graph.errors import StoreError
-from graph.ids import SubjectType
-from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role, Target
-from graph.propagation import (
+from graph.frames import (
     RECORD_COLUMNS,
     DerivedFrames,
     PropagationInputs,
     Rederive,
     RunSummary,
 )
+from graph.ids import SubjectType
+from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role, Target
 from graph.store.port import (
     BATCH_COLUMNS,
     CheckRow,

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph import propagation
+from graph.frames import DerivedFrames, PropagationInputs
 from graph.propagation import derive
 from graph.store.port import FileKind, LoadBatch, Store
 from graph.store.sqlite import SQLiteStore
@@ -196,12 +197,10 @@ def test_failed_swap_leaves_previous_records_intact(store: Store) -> None:
     inputs = store.read_propagation_inputs(None)
     store.write_batch(entries_batch([entry("E2", firm)]))
 
-    def broken(_: propagation.PropagationInputs) -> propagation.DerivedFrames:
+    def broken(_: PropagationInputs) -> DerivedFrames:
         raise RuntimeError("crash in the middle of the swap")
 
-    empty = propagation.DerivedFrames(
-        records=derive(propagation.PropagationInputs()).records, measures=pd.DataFrame()
-    )
+    empty = DerivedFrames(records=derive(PropagationInputs()).records, measures=pd.DataFrame())
     with pytest.raises(RuntimeError):
         store.commit_derived(empty, scope=None, read_seq=inputs.seq, rederive=broken)
     assert derived_state(store) == before

@@ -269,7 +269,8 @@ def test_current_holder_whose_role_ended_before_the_entry_gets_no_record(store: 
 def test_derive_is_pure_and_never_emits_empty_validity() -> None:
     import pandas as pd
 
-    from graph.propagation import PropagationInputs, derive
+    from graph.frames import PropagationInputs
+    from graph.propagation import derive
 
     inputs = PropagationInputs(
         entries=pd.DataFrame(
