@@ -52,6 +52,10 @@ from graph.store.port import (
 from queries.catalog import sql
 
 BATCH_ROWS = 50_000
+CACHE_KIB = 64 * 1024
+#: Writes of at least BULK_ROWS rows run with a page cache of BULK_CACHE_KIB, given back afterwards.
+BULK_ROWS = 200_000
+BULK_CACHE_KIB = 1024 * 1024
 _EPOCH64 = np.datetime64("1970-01-01", "D")
 
 
@@ -353,7 +357,7 @@ class SQLiteStore:
             # power loss can roll back the very last commits. Never a corrupt file.
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
         conn.execute("PRAGMA mmap_size = 268435456")
         return conn
 
@@ -477,8 +481,13 @@ class SQLiteStore:
 
     def write_batch(self, batch: LoadBatch) -> dict[FileKind, WriteCounts]:
         counts: dict[FileKind, WriteCounts] = {}
+        rows = sum(len(frame) for frame in batch.frames.values())
         try:
             with self._write() as conn:
+                if rows >= BULK_ROWS:
+                    # A city's role indexes outgrow the default page cache and the inserts turn into page
+                    # misses; a large cache for the bulk write roughly halves a million-firm load.
+                    conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
                 for kind in FileKind:
                     frame = batch.frames.get(kind)
                     if frame is None:
@@ -486,6 +495,11 @@ class SQLiteStore:
                     counts[kind] = self._merge(conn, kind, frame)
         except sqlite3.Error as exc:
             raise StoreError(f"写入数据库失败：{exc}") from exc
+        finally:
+            if rows >= BULK_ROWS:
+                with self._write_lock:
+                    self._writer.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
+                    self._writer.execute("PRAGMA shrink_memory")
         return counts
 
     def _merge(self, conn: sqlite3.Connection, kind: FileKind, frame: pd.DataFrame) -> WriteCounts:
