@@ -93,11 +93,11 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         report = load_paths(
             store, list(args.paths), on_error=args.on_error, quarantine_dir=args.quarantine_dir, progress=True
         )
-        print(report.format_text())
-        written = bool(getattr(report, "written", report.ok))
+        print(report.format_text(), flush=True)
+        written = report.written
         if written and not args.no_propagate:
             _progress("传播派生记录 propagating …")
-            print(summary_line(run_pending(store)))
+            print(summary_line(run_pending(store)), flush=True)
     finally:
         store.close()
     if not report.ok:

@@ -5,7 +5,7 @@ Users' files come out of Excel with Chinese headers and Chinese values (``法定
 documents the same table for users, and a test keeps the two from drifting apart.
 
 Header matching (:func:`header_key`) ignores case for English names, surrounding spaces (including the
-full-width space U+3000) and a trailing ``*`` that templates use to mark required columns.
+full-width space U+3000) and a leading or trailing ``*`` that templates use to mark required columns.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class FileContract:
         return mapping
 
 
-_SPACES = re.compile(r"^[\s\u3000]+|[\s\u3000*＊]+$")
+_SPACES = re.compile(r"^[\s\u3000*＊]+|[\s\u3000*＊]+$")
 
 
 def header_key(header: str) -> str:

@@ -39,6 +39,7 @@ _ENCODING_LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8（带 BOM）",
     "gb18030": "GB18030/GBK",
+    "utf-16": "UTF-16（Unicode 文本）",
     "xlsx": "Excel",
 }
 
@@ -166,6 +167,8 @@ def _counts_dict(counts: WriteCounts) -> dict[str, int]:
 
 def _describe(report: FileReport, problem: Problem) -> str:
     text = Path(problem.file).name
+    if problem.row is None and problem.column is None and problem.reason.startswith(text):
+        return problem.reason  # a file-level reason that names the file already
     if problem.row is not None:
         text += f" 第 {problem.row} 行"
     if problem.column:
@@ -268,8 +271,9 @@ def load_paths(
     counts: dict[FileKind, WriteCounts] = {}
     if write:
         counts = _write(store, items)
+    taken: set[Path] = set()
     for item in items:
-        _settle(item, on_error=on_error, written=write, quarantine_dir=quarantine_dir)
+        _settle(item, on_error=on_error, written=write, quarantine_dir=quarantine_dir, taken=taken)
     for item in items:
         kind = item.report.kind
         if kind in counts and files_per_kind[kind] == 1:
@@ -401,7 +405,9 @@ def _write(store: Store, items: list[_Item]) -> dict[FileKind, WriteCounts]:
     return store.write_batch(LoadBatch(frames))
 
 
-def _settle(item: _Item, *, on_error: OnError, written: bool, quarantine_dir: Path | None) -> None:
+def _settle(
+    item: _Item, *, on_error: OnError, written: bool, quarantine_dir: Path | None, taken: set[Path]
+) -> None:
     """Fill in the file's counts and, in quarantine mode, write its quarantine file."""
     report = item.report
     checked = item.checked
@@ -413,14 +419,23 @@ def _settle(item: _Item, *, on_error: OnError, written: bool, quarantine_dir: Pa
         report.quarantined = int(checked.bad.sum())
         report.loaded = report.read - report.quarantined
     if on_error == "quarantine" and report.quarantined and item.table is not None and checked is not None:
-        report.quarantine_path = str(_write_quarantine(item.table, checked, quarantine_dir))
+        report.quarantine_path = str(_write_quarantine(item.table, checked, quarantine_dir, taken))
     assert report.read == report.loaded + report.quarantined + report.rejected, report
 
 
-def _write_quarantine(table: RawTable, checked: CheckedFile, quarantine_dir: Path | None) -> Path:
+def _write_quarantine(
+    table: RawTable, checked: CheckedFile, quarantine_dir: Path | None, taken: set[Path]
+) -> Path:
     folder = quarantine_dir or table.path.parent
     folder.mkdir(parents=True, exist_ok=True)
+    # Two inputs with one stem (a/企业.csv and b/企业.csv into one folder, 企业.csv beside 企业.xlsx) must
+    # not overwrite each other's quarantine file.
     target = folder / f"{table.path.stem}.quarantine.csv"
+    number = 2
+    while target.resolve() in taken:
+        target = folder / f"{table.path.stem}-{number}.quarantine.csv"
+        number += 1
+    taken.add(target.resolve())
     original = table.frame.drop(columns=[c for c in table.frame.columns if c in QUARANTINE_COLUMNS])
     if checked.file_problems:
         bad = original.copy()

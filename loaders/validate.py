@@ -1,9 +1,10 @@
 """Row validation of import files: every cell checked, vectorised over columns.
 
 Nothing here loops over rows in Python. Identifiers, dates and enumeration values are validated once per
-*distinct* value and mapped back onto the column; identifiers first go through a numpy fast path that
-recognises valid codes in bulk, and only the invalid ones are handed to :mod:`graph.ids` for the message
-that names the problem (and the expected check character). Problems are materialised only for bad rows.
+*distinct* value and mapped back onto the column. Identifiers are checked only by :mod:`graph.ids` (the
+project's one implementation, on python-stdnum's check characters), whose message names the problem and
+the expected check character; a reference to a subject already known is not checked again. Problems are
+materialised only for bad rows.
 
 A row is bad if any of its cells is; a file is unusable (file-level problem) if its headers are wrong.
 References (a role's holder and enterprise, an entry's subject) must name a subject known to the store
@@ -16,7 +17,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
@@ -102,14 +103,28 @@ def _unique(series: pd.Series) -> npt.NDArray[np.object_]:
     return np.asarray(pd.unique(series.to_numpy(dtype=object)), dtype=object)
 
 
+def _per_unique(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
+    """``function`` applied once per distinct value of ``series``, spread back over its rows."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [function(value) for value in uniques.tolist()]
+    return pd.Series(results[codes], index=series.index, dtype=object)
+
+
 def _parse_unique(
     series: pd.Series, parse: Callable[[str], tuple[T | None, str | None]]
 ) -> tuple[pd.Series, pd.Series]:
     """``parse`` applied once per distinct value, mapped back: (values, problems), ``None`` where absent."""
-    results = {value: parse(value) for value in _unique(series).tolist()}
-    values = series.map({key: result[0] for key, result in results.items()}).astype(object)
-    problems = series.map({key: result[1] for key, result in results.items()}).astype(object)
-    return values.where(values.notna(), None), problems.where(problems.notna(), None)
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+    results = [parse(value) for value in uniques.tolist()]
+    values = np.empty(len(results), dtype=object)
+    values[:] = [result[0] for result in results]
+    problems = np.empty(len(results), dtype=object)
+    problems[:] = [result[1] for result in results]
+    return (
+        pd.Series(values[codes], index=series.index, dtype=object),
+        pd.Series(problems[codes], index=series.index, dtype=object),
+    )
 
 
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")
@@ -122,11 +137,7 @@ def _compact_one(value: str) -> str:
 
 def _compact(series: pd.Series) -> pd.Series:
     """:func:`graph.ids.compact` over a column, once per distinct value."""
-    uniques = _unique(series)
-    compacted = [_compact_one(value) for value in uniques.tolist()]
-    if compacted == uniques.tolist():
-        return series
-    return series.map(dict(zip(uniques.tolist(), compacted, strict=True))).astype(object)
+    return _per_unique(series, _compact_one)
 
 
 def _describe(code: str, subject_type: SubjectType, today: dt.date | None) -> str | None:
@@ -146,10 +157,7 @@ def _describe(code: str, subject_type: SubjectType, today: dt.date | None) -> st
 
 def _id_problems(codes: pd.Series, subject_type: SubjectType, today: dt.date | None) -> pd.Series:
     """Per distinct compacted code: the problem text (``None`` if valid)."""
-    table: dict[Hashable, str | None] = {
-        code: _describe(code, subject_type, today) for code in _unique(codes).tolist()
-    }
-    return codes.map(table)
+    return _per_unique(codes, lambda code: _describe(code, subject_type, today))
 
 
 # --- per-column checks ---------------------------------------------------------------------------------------
@@ -412,7 +420,9 @@ def _map_headers(table: RawTable, contract: FileContract) -> tuple[dict[str, str
             continue
         if key == "" or header.startswith("Unnamed:"):
             if (table.frame[header].astype(str).str.strip() != "").any():
-                problems.append(Problem(file, 1, None, header, f"第 {position} 列没有表头，但有数据"))
+                problems.append(
+                    Problem(file, table.header_row, None, None, f"第 {position} 列没有表头，但有数据")
+                )
             continue
         name = mapping.get(key)
         if name is None:
@@ -421,7 +431,7 @@ def _map_headers(table: RawTable, contract: FileContract) -> tuple[dict[str, str
             problems.append(
                 Problem(
                     file,
-                    1,
+                    table.header_row,
                     header,
                     header,
                     f"未知列 {header}{hint}{contract.label}文件可用的列：{'、'.join(contract.names)}",
@@ -429,7 +439,13 @@ def _map_headers(table: RawTable, contract: FileContract) -> tuple[dict[str, str
             )
         elif name in found:
             problems.append(
-                Problem(file, 1, name, header, f"列 {found[name]} 和 {header} 都对应 {name}，只能保留一列")
+                Problem(
+                    file,
+                    table.header_row,
+                    name,
+                    header,
+                    f"列 {found[name]} 和 {header} 都对应 {name}，只能保留一列",
+                )
             )
         else:
             found[name] = header
@@ -439,7 +455,7 @@ def _map_headers(table: RawTable, contract: FileContract) -> tuple[dict[str, str
             problems.append(
                 Problem(
                     file,
-                    1,
+                    table.header_row,
                     name,
                     None,
                     f"缺少必填列 {name}（{column.label}；也可用 {'、'.join(column.aliases)} 作表头）",

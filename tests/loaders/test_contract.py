@@ -41,6 +41,8 @@ def test_aliases_are_unambiguous_within_a_file() -> None:
 def test_header_key_ignores_case_and_full_width_spaces() -> None:
     assert header_key("\u3000 USCC ") == "uscc"
     assert header_key("统一社会信用代码*") == "统一社会信用代码"
+    assert header_key("*企业名称") == "企业名称"
+    assert header_key("＊ 企业名称") == "企业名称"
 
 
 def test_stems() -> None:
