@@ -92,6 +92,8 @@ class EntryStatus(StrEnum):
     expired = "expired"
     repaired = "repaired"
     revoked = "revoked"
+    #: A red entry ended by cross-comparison when a black entry of the same subject took effect (R2).
+    removed = "removed"
 
 
 #: Statuses whose entries take part in propagation and checks. ``expired`` stays in: its validity

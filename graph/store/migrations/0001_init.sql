@@ -65,7 +65,7 @@ CREATE TABLE list_entries (
     valid_to   TEXT,
     status     TEXT NOT NULL DEFAULT 'effective'
                CHECK (status IN ('draft', 'publicised', 'effective', 'under_verification', 'expired',
-                                 'repaired', 'revoked'))
+                                 'repaired', 'revoked', 'removed'))
 );
 CREATE INDEX list_entries_by_subject ON list_entries (subject_pk, status);
 CREATE INDEX list_entries_by_type ON list_entries (list_type, kind);
