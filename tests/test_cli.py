@@ -109,6 +109,7 @@ def test_serve_prints_where_to_go_with_a_restricted_person(
     assert served["app"] == "api.app:create_app"
     assert served["factory"] is True
     assert served["port"] == 9876
+    assert served["http"] == "httptools"  # never the h11 fallback (~40 ms per keep-alive request)
     assert get_settings().db == db.resolve()
 
 
