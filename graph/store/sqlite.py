@@ -56,6 +56,9 @@ CACHE_KIB = 64 * 1024
 #: Writes of at least BULK_ROWS rows run with a page cache of BULK_CACHE_KIB, given back afterwards.
 BULK_ROWS = 200_000
 BULK_CACHE_KIB = 1024 * 1024
+#: Reads go through one shared memory map of the file instead of each connection's own page cache:
+#: request threads each hold a connection, and private caches would each start cold.
+MMAP_BYTES = 16 * 1024**3
 _EPOCH64 = np.datetime64("1970-01-01", "D")
 
 
@@ -358,7 +361,7 @@ class SQLiteStore:
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
-        conn.execute("PRAGMA mmap_size = 268435456")
+        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         return conn
 
     def _enable_wal(self, conn: sqlite3.Connection) -> None:
