@@ -48,6 +48,13 @@ class NotFound(CredlinkError):
     code = "not_found"
 
 
+class ConflictError(CredlinkError):
+    """The record changed since it was read (another writer got there first)."""
+
+    status = 409
+    code = "conflict"
+
+
 class StoreError(CredlinkError):
     """A store adapter failed (disk, lock, driver); wraps the driver's error."""
 

@@ -96,11 +96,12 @@ class EntryStatus(StrEnum):
     removed = "removed"
 
 
-#: Statuses whose entries take part in propagation and checks. ``expired`` stays in: its validity
-#: interval already ends it, and a question "as of" a date inside that interval must still be answered.
-#: ``under_verification`` stays in too; the check reports it as suspended (R5) rather than hiding it.
+#: Statuses whose entries take part in propagation. ``expired`` and ``repaired`` stay in: their validity
+#: (``valid_to``, ``ended_on``) already ends them, and a question "as of" a date before that must still be
+#: answered. ``under_verification`` stays in too; the check reports its suspension days (R5). A revoked
+#: entry never applied (R6); a removed one is red and red entries do not propagate.
 PROPAGATING_STATUSES: frozenset[EntryStatus] = frozenset(
-    {EntryStatus.effective, EntryStatus.under_verification, EntryStatus.expired}
+    {EntryStatus.effective, EntryStatus.under_verification, EntryStatus.expired, EntryStatus.repaired}
 )
 
 

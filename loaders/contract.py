@@ -100,6 +100,12 @@ CONTRACTS: dict[FileKind, FileContract] = {
             _C("roles", True, "传导角色", ("传导角色", "关联角色")),
             _C("role_time", True, "任职时点", ("任职时点", "角色时点")),
             _C("derived_counts_for_red", False, "红名单比对计入派生记录", ("红名单比对计入派生记录",)),
+            _C(
+                "repair_min_days",
+                False,
+                "信用修复最短期限（天）",
+                ("信用修复最短期限（天）", "信用修复最短期限", "修复最短期限"),
+            ),
         ),
         key=("list_type",),
         stems=("list_policies", "list_policy", "policies", "名单政策"),

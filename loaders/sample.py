@@ -358,6 +358,8 @@ class _ListType:
     roles: tuple[Role, ...]
     role_time: RoleTime
     derived_counts_for_red: bool = True
+    #: Days after valid_from before credit repair may be approved (None: no minimum).
+    repair_min_days: int | None = None
 
 
 _Y = 365
@@ -2010,6 +2012,7 @@ def _write_policies(path: Path) -> Path:
             ";".join(r.value for r in t.roles),
             t.role_time.value,
             "true" if t.derived_counts_for_red else "false",
+            "" if t.repair_min_days is None else str(t.repair_min_days),
         ]
         for t in (*_BLACK_TYPES, *_RED_TYPES)
     ]

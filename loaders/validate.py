@@ -196,6 +196,14 @@ def _parse_ratio(text: str) -> tuple[float | None, str | None]:
     return number, None
 
 
+def _parse_days(text: str) -> tuple[int | None, str | None]:
+    if text == "":
+        return None, None
+    if not text.isdigit() or int(text) > 36_500:
+        return None, f"天数 {text} 无效：应为 0 到 36500 之间的整数"
+    return int(text), None
+
+
 def _choices(column: str) -> str:
     codes = dict.fromkeys(VALUE_ALIASES[column].values())
     return "、".join(f"{code}（{CODE_LABELS[code]}）" if code in CODE_LABELS else code for code in codes)
@@ -638,6 +646,7 @@ def check_table(
         parsed("derived_counts_for_red", _parse_enum("derived_counts_for_red", "是/否取值"))
         # An empty cell means the default, yes (DESIGN R2).
         out["derived_counts_for_red"] = (out["derived_counts_for_red"] != "false").astype(object)
+        parsed("repair_min_days", _parse_days)
 
     frame = pd.DataFrame({name: out[name] for name in WRITE_COLUMNS[kind]}, index=index).astype(object)
     if kind is FileKind.measures:

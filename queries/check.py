@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.ids import SubjectType
-from graph.model import EntryStatus, ListKind, Measure
+from graph.model import ListKind, Measure
 from graph.store.port import DerivedRecordRow, EntryRecord, Store, SubjectRecord
 from queries.subjects import resolve_subject
 
@@ -20,8 +20,8 @@ from queries.subjects import resolve_subject
 class CheckItem:
     """One reason something applies: an entry, reached directly (``path`` is ``None``) or through a
     firm (``path`` is the derived record), and the measures of the measures list it brings for the
-    business item asked about. ``suspended`` is true while the entry is under verification (R5): its
-    measures are listed but do not apply."""
+    business item asked about. ``suspended`` is true when, on the date asked, the entry was under
+    verification of an objection (R5): its measures are listed but do not apply."""
 
     entry: EntryRecord
     path: DerivedRecordRow | None
@@ -76,20 +76,15 @@ def check_subject(
 ) -> CheckResult:
     day = at or dt.date.today()
     grouped: dict[tuple[int, int | None], list[Measure]] = {}
-    heads: dict[tuple[int, int | None], tuple[EntryRecord, DerivedRecordRow | None]] = {}
+    heads: dict[tuple[int, int | None], tuple[EntryRecord, DerivedRecordRow | None, bool]] = {}
     for row in store.check_rows(subject.pk, day):
         key = (row.entry.pk, row.derived.role.pk if row.derived else None)
-        heads.setdefault(key, (row.entry, row.derived))
+        heads.setdefault(key, (row.entry, row.derived, row.suspended))
         bucket = grouped.setdefault(key, [])
         if row.measure is not None and row.measure.covers(business_item):
             bucket.append(row.measure)
     items = tuple(
-        CheckItem(
-            entry=entry,
-            path=path,
-            measures=tuple(grouped[key]),
-            suspended=entry.status is EntryStatus.under_verification,
-        )
-        for key, (entry, path) in heads.items()
+        CheckItem(entry=entry, path=path, measures=tuple(grouped[key]), suspended=suspended)
+        for key, (entry, path, suspended) in heads.items()
     )
     return CheckResult(subject=subject, at=day, business_item=business_item, items=items)

@@ -121,12 +121,14 @@ def policy(
     roles: str = "legal_representative;principal;directly_responsible",
     role_time: str = "both",
     derived_counts_for_red: bool = True,
+    repair_min_days: int | None = None,
 ) -> dict[str, Any]:
     return {
         "list_type": list_type,
         "roles": roles,
         "role_time": role_time,
         "derived_counts_for_red": derived_counts_for_red,
+        "repair_min_days": repair_min_days,
     }
 
 

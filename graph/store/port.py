@@ -35,7 +35,7 @@ class FileKind(StrEnum):
 
 #: The columns of each import file of the data contract (DESIGN.md), in order.
 CONTRACT_COLUMNS: dict[FileKind, tuple[str, ...]] = {
-    FileKind.list_policies: ("list_type", "roles", "role_time", "derived_counts_for_red"),
+    FileKind.list_policies: ("list_type", "roles", "role_time", "derived_counts_for_red", "repair_min_days"),
     FileKind.measures: (
         "measure_id",
         "kind",
@@ -145,6 +145,8 @@ class EntryRecord:
     valid_from: dt.date
     valid_to: dt.date | None
     status: EntryStatus
+    #: First day the entry no longer applies when it ended before its validity (repair, removal).
+    ended_on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,97 @@ class CheckRow:
     entry: EntryRecord
     measure: Measure | None
     derived: DerivedRecordRow | None
+    #: The entry's measures are suspended on the date asked, pending verification of an objection (R5).
+    suspended: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One lifecycle step of an entry, decided by :mod:`graph.lifecycle`, written atomically by a store.
+
+    ``before``/``after`` are the entry's replayable fields as text (status, ended_on and the correctable
+    ones); the store sets the entry to ``after`` and appends an event holding both. ``open_objection``
+    (filed_by, reason) records an objection and suspends the entry from ``on``; ``resolve_objection``
+    gives the open objection its outcome and ends the suspension the day before ``on``; ``notices``
+    (kind, text) are published on ``on``.
+    """
+
+    entry_pk: int
+    action: str
+    actor: str
+    reason: str
+    on: dt.date
+    before: Mapping[str, str | None]
+    after: Mapping[str, str | None]
+    open_objection: tuple[str, str] | None = None
+    resolve_objection: str | None = None
+    notices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryEvent:
+    """An append-only event of an entry's history (R1)."""
+
+    pk: int
+    at: str
+    actor: str
+    action: str
+    reason: str | None
+    on: dt.date | None
+    before: Mapping[str, str | None] | None
+    after: Mapping[str, str | None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Suspension:
+    from_date: dt.date
+    to_date: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionRecord:
+    pk: int
+    entry_pk: int
+    filed_on: dt.date
+    filed_by: str
+    reason: str
+    status: str
+    resolved_on: dt.date | None
+    resolved_by: str | None
+    resolution: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RepairApplication:
+    pk: int
+    entry_pk: int
+    filed_on: dt.date
+    applicant: str
+    evidence: str
+    status: str
+    decided_on: dt.date | None
+    decided_by: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRecord:
+    pk: int
+    entry_pk: int
+    entry_id: str
+    kind: str
+    published_on: dt.date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobRun:
+    pk: int
+    started_at: str
+    finished_at: str | None
+    run_on: dt.date
+    status: str
+    report: Mapping[str, Any] | None
 
 
 class Store(Protocol):
@@ -242,6 +335,56 @@ class Store(Protocol):
         """The id number of a person restricted through a firm on ``at`` for ``business_item``, if any
         (for the hint the CLI prints; nobody's answer depends on it)."""
         ...
+
+    # --- lifecycle (R1, R2, R5, R6, R7)
+    def entry_by_pk(self, entry_pk: int) -> EntryRecord: ...
+
+    def apply_transition(self, transition: Transition, *, repair_application: int | None = None) -> None:
+        """Write a lifecycle step with its event, objection, suspension and notices in one transaction;
+        ``repair_application`` is marked approved with it. The entry is queued for propagation."""
+        ...
+
+    def entry_history(self, entry_pk: int) -> list[EntryEvent]: ...
+
+    def suspensions(self, entry_pk: int) -> list[Suspension]: ...
+
+    def objections(self, entry_pk: int) -> list[ObjectionRecord]: ...
+
+    def notices(self, entry_pk: int) -> list[NoticeRecord]: ...
+
+    def file_repair_application(
+        self, entry_pk: int, *, applicant: str, evidence: str, on: dt.date
+    ) -> int: ...
+
+    def repair_application(self, application_pk: int) -> RepairApplication | None: ...
+
+    def repair_applications(self, entry_pk: int) -> list[RepairApplication]: ...
+
+    def decide_repair_application(
+        self, application_pk: int, *, status: str, actor: str, reason: str, on: dt.date
+    ) -> None: ...
+
+    def repair_min_days(self, list_type: str) -> int | None: ...
+
+    def entries_due_to_expire(self, on: dt.date) -> list[EntryRecord]:
+        """Effective entries whose ``valid_to`` is before ``on``."""
+        ...
+
+    def red_conflicts(self, on: dt.date) -> list[tuple[EntryRecord, str, str]]:
+        """Effective red entries whose subject has a black entry applying on ``on`` (R2): (red entry,
+        black entry id, how: directly or via which firm). Derived black records count when the red list
+        type's policy says so."""
+        ...
+
+    # --- periodic job
+    def start_job(self, run_on: dt.date) -> int | None:
+        """Record a job run as running and return its id, or ``None`` if another run is still running (a
+        run whose process died is taken over after ``stale_after`` is judged by the adapter)."""
+        ...
+
+    def finish_job(self, job_pk: int, *, status: str, report: Mapping[str, Any]) -> None: ...
+
+    def jobs(self, limit: int = 50) -> list[JobRun]: ...
 
     def check_rows(self, subject_pk: int, at: dt.date) -> list[CheckRow]:
         """Entries that apply to the subject on ``at``, direct and derived, joined with their measures

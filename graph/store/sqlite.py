@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from graph.days import OPEN_END, OPEN_START
-from graph.errors import StoreError
+from graph.errors import ConflictError, NotFound, StoreError
 from graph.frames import (
     RECORD_COLUMNS,
     DerivedFrames,
@@ -42,16 +42,25 @@ from graph.store.port import (
     BATCH_COLUMNS,
     CheckRow,
     DerivedRecordRow,
+    EntryEvent,
     EntryRecord,
     FileKind,
+    JobRun,
     LoadBatch,
+    NoticeRecord,
+    ObjectionRecord,
+    RepairApplication,
     RoleRecord,
     SubjectRecord,
+    Suspension,
+    Transition,
     WriteCounts,
 )
 from queries.catalog import sql
 
 BATCH_ROWS = 50_000
+#: A job run still marked running after this long is taken to have died, and the next run takes over.
+JOB_STALE_AFTER = dt.timedelta(hours=2)
 CACHE_KIB = 64 * 1024
 #: Writes of at least BULK_ROWS rows run with a page cache of BULK_CACHE_KIB, given back afterwards.
 BULK_ROWS = 200_000
@@ -132,6 +141,7 @@ def _entry(row: Sequence[Any]) -> EntryRecord:
         valid_from=_required_date(row[11]),
         valid_to=_date(row[12]),
         status=_STATUSES[row[13]],
+        ended_on=_date(row[14]),
     )
 
 
@@ -169,11 +179,11 @@ def _measure(row: Sequence[Any]) -> Measure | None:
 
 def _derived(row: Sequence[Any]) -> DerivedRecordRow:
     return DerivedRecordRow(
-        entry=_entry(row[0:14]),
-        role=_role(row[14:24]),
-        holder_basis=_BASES[row[24]],
-        valid_from=_required_date(row[25]),
-        valid_to=_date(row[26]),
+        entry=_entry(row[0:15]),
+        role=_role(row[15:25]),
+        holder_basis=_BASES[row[25]],
+        valid_from=_required_date(row[26]),
+        valid_to=_date(row[27]),
     )
 
 
@@ -186,9 +196,22 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...
 
 # Staging and merge statements per file kind: the staging table's first columns take BATCH_COLUMNS, then the
 # rows are compared with what the store holds (action = insert | update | same) and written set-wise.
+#: The replayable fields of an entry (graph.lifecycle.STATE_FIELDS), as columns of list_entries.
+_STATE_FIELDS = (
+    "status",
+    "ended_on",
+    "list_type",
+    "department",
+    "basis",
+    "act_date",
+    "decided_on",
+    "valid_from",
+    "valid_to",
+)
+
 _STAGING: dict[FileKind, str] = {
     FileKind.list_policies: "CREATE TEMP TABLE stage (list_type TEXT PRIMARY KEY, roles TEXT, role_time TEXT, "
-    "derived_counts_for_red INTEGER, action TEXT)",
+    "derived_counts_for_red INTEGER, repair_min_days INTEGER, action TEXT)",
     FileKind.measures: "CREATE TEMP TABLE stage (measure_id TEXT PRIMARY KEY, kind TEXT, list_type TEXT, target TEXT, "
     "content TEXT, initiating_department TEXT, implementing_department TEXT, legal_basis TEXT, "
     "business_items TEXT, sharing_method TEXT, action TEXT)",
@@ -208,14 +231,16 @@ _MERGE: dict[FileKind, list[str]] = {
         """UPDATE stage SET action = CASE
              WHEN p.list_type IS NULL THEN 'insert'
              WHEN p.roles IS stage.roles AND p.role_time IS stage.role_time
-                  AND p.derived_counts_for_red IS stage.derived_counts_for_red THEN 'same'
+                  AND p.derived_counts_for_red IS stage.derived_counts_for_red
+                  AND p.repair_min_days IS stage.repair_min_days THEN 'same'
              ELSE 'update' END
            FROM stage AS s LEFT JOIN list_policies AS p ON p.list_type = s.list_type
            WHERE s.list_type = stage.list_type""",
-        """INSERT INTO list_policies (list_type, roles, role_time, derived_counts_for_red)
-           SELECT list_type, roles, role_time, derived_counts_for_red FROM stage WHERE action = 'insert'""",
+        """INSERT INTO list_policies (list_type, roles, role_time, derived_counts_for_red, repair_min_days)
+           SELECT list_type, roles, role_time, derived_counts_for_red, repair_min_days
+           FROM stage WHERE action = 'insert'""",
         """UPDATE list_policies SET roles = s.roles, role_time = s.role_time,
-             derived_counts_for_red = s.derived_counts_for_red
+             derived_counts_for_red = s.derived_counts_for_red, repair_min_days = s.repair_min_days
            FROM stage AS s WHERE s.list_type = list_policies.list_type AND s.action = 'update'""",
         """INSERT INTO change_log (entry_pk)
            SELECT e.pk FROM list_entries AS e JOIN stage AS s ON s.list_type = e.list_type
@@ -566,7 +591,11 @@ class SQLiteStore:
                 "list_type": entries["list_type"].astype(object),
                 "act_day": _days(entries["act_date"], open_as=OPEN_START),
                 "from_day": _days(entries["valid_from"], open_as=OPEN_START),
-                "to_day": _days(entries["valid_to"], open_as=OPEN_END),
+                # An entry that ended early (repair) stops reaching people the day before it ended.
+                "to_day": np.minimum(
+                    _days(entries["valid_to"], open_as=OPEN_END),
+                    _days(entries["ended_on"], open_as=OPEN_END + 1) - 1,
+                ),
             }
         )
         roles_frame = pd.DataFrame(
@@ -784,11 +813,14 @@ class SQLiteStore:
 
     def subject_entries(self, subject_pk: int) -> list[EntryRecord]:
         return [
-            _entry(row) for row in self._read(sql("entries"), {"subject_pk": subject_pk, "entry_id": None})
+            _entry(row)
+            for row in self._read(
+                sql("entries"), {"subject_pk": subject_pk, "entry_id": None, "entry_pk": None}
+            )
         ]
 
     def entry(self, entry_id: str) -> EntryRecord | None:
-        rows = self._read(sql("entries"), {"subject_pk": None, "entry_id": entry_id})
+        rows = self._read(sql("entries"), {"subject_pk": None, "entry_id": entry_id, "entry_pk": None})
         return _entry(rows[0]) if rows else None
 
     def derived_for_person(self, person_pk: int) -> list[DerivedRecordRow]:
@@ -811,19 +843,262 @@ class SQLiteStore:
         rows = self._read(sql("example_person"), {"day": at.isoformat(), "item": f"%;{business_item};%"})
         return str(rows[0][0]) if rows else None
 
+    # --- lifecycle ---------------------------------------------------------------------------------------------
+
+    def entry_by_pk(self, entry_pk: int) -> EntryRecord:
+        rows = self._read(sql("entries"), {"subject_pk": None, "entry_id": None, "entry_pk": entry_pk})
+        if not rows:
+            raise NotFound(f"未找到名单记录（内部编号 {entry_pk}）")
+        return _entry(rows[0])
+
+    def apply_transition(self, transition: Transition, *, repair_application: int | None = None) -> None:
+        t = transition
+        on = t.on.isoformat()
+        try:
+            with self._write() as conn:
+                current = conn.execute(
+                    f"SELECT {', '.join(_STATE_FIELDS)} FROM list_entries WHERE pk = ?", (t.entry_pk,)
+                ).fetchone()
+                if current is None:
+                    raise NotFound(f"未找到名单记录（内部编号 {t.entry_pk}）")
+                if dict(zip(_STATE_FIELDS, current, strict=True)) != dict(t.before):
+                    raise ConflictError("名单记录在此期间已被他人修改，请刷新后重试")
+                assignments = ", ".join(f"{name} = ?" for name in _STATE_FIELDS)
+                conn.execute(
+                    f"UPDATE list_entries SET {assignments} WHERE pk = ?",
+                    (*(t.after.get(name) for name in _STATE_FIELDS), t.entry_pk),
+                )
+                details = {"on": on, "before": dict(t.before), "after": dict(t.after)}
+                conn.execute(
+                    "INSERT INTO entry_events (entry_pk, at, actor, action, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        t.entry_pk,
+                        _now(),
+                        t.actor,
+                        t.action,
+                        t.reason,
+                        json.dumps(details, ensure_ascii=False),
+                    ),
+                )
+                if t.open_objection is not None:
+                    filed_by, reason = t.open_objection
+                    cursor = conn.execute(
+                        "INSERT INTO objections (entry_pk, filed_on, filed_by, reason, status) VALUES (?, ?, ?, ?, 'open')",
+                        (t.entry_pk, on, filed_by, reason),
+                    )
+                    conn.execute(
+                        "INSERT INTO entry_suspensions (entry_pk, objection_pk, from_date) VALUES (?, ?, ?)",
+                        (t.entry_pk, cursor.lastrowid, on),
+                    )
+                if t.resolve_objection is not None:
+                    conn.execute(
+                        "UPDATE objections SET status = ?, resolved_on = ?, resolved_by = ?, resolution = ? "
+                        "WHERE entry_pk = ? AND status = 'open'",
+                        (t.resolve_objection, on, t.actor, t.reason, t.entry_pk),
+                    )
+                    conn.execute(
+                        "UPDATE entry_suspensions SET to_date = ? WHERE entry_pk = ? AND to_date IS NULL",
+                        ((t.on - dt.timedelta(days=1)).isoformat(), t.entry_pk),
+                    )
+                if repair_application is not None:
+                    conn.execute(
+                        "UPDATE repair_applications SET status = 'approved', decided_on = ?, decided_by = ?, reason = ? "
+                        "WHERE pk = ? AND status = 'pending'",
+                        (on, t.actor, t.reason, repair_application),
+                    )
+                conn.executemany(
+                    "INSERT INTO notices (entry_pk, kind, published_on, text) VALUES (?, ?, ?, ?)",
+                    [(t.entry_pk, kind, on, text) for kind, text in t.notices],
+                )
+                conn.execute("INSERT INTO change_log (entry_pk) VALUES (?)", (t.entry_pk,))
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入名单记录变更失败：{exc}") from exc
+
+    def entry_history(self, entry_pk: int) -> list[EntryEvent]:
+        rows = self._read(
+            "SELECT pk, at, actor, action, reason, details FROM entry_events WHERE entry_pk = :entry_pk ORDER BY pk",
+            {"entry_pk": entry_pk},
+        )
+        events = []
+        for pk, at, actor, action, reason, details in rows:
+            parsed = json.loads(details) if details else {}
+            events.append(
+                EntryEvent(
+                    pk=pk,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    reason=reason,
+                    on=_date(parsed.get("on")),
+                    before=parsed.get("before"),
+                    after=parsed.get("after"),
+                )
+            )
+        return events
+
+    def suspensions(self, entry_pk: int) -> list[Suspension]:
+        rows = self._read(
+            "SELECT from_date, to_date FROM entry_suspensions WHERE entry_pk = :entry_pk ORDER BY from_date, pk",
+            {"entry_pk": entry_pk},
+        )
+        return [Suspension(_required_date(start), _date(end)) for start, end in rows]
+
+    def objections(self, entry_pk: int) -> list[ObjectionRecord]:
+        rows = self._read(
+            "SELECT pk, entry_pk, filed_on, filed_by, reason, status, resolved_on, resolved_by, resolution "
+            "FROM objections WHERE entry_pk = :entry_pk ORDER BY pk",
+            {"entry_pk": entry_pk},
+        )
+        return [
+            ObjectionRecord(r[0], r[1], _required_date(r[2]), r[3], r[4], r[5], _date(r[6]), r[7], r[8])
+            for r in rows
+        ]
+
+    def notices(self, entry_pk: int) -> list[NoticeRecord]:
+        rows = self._read(
+            "SELECT n.pk, n.entry_pk, e.entry_id, n.kind, n.published_on, n.text FROM notices AS n "
+            "JOIN list_entries AS e ON e.pk = n.entry_pk WHERE n.entry_pk = :entry_pk ORDER BY n.pk",
+            {"entry_pk": entry_pk},
+        )
+        return [NoticeRecord(r[0], r[1], r[2], r[3], _required_date(r[4]), r[5]) for r in rows]
+
+    def file_repair_application(self, entry_pk: int, *, applicant: str, evidence: str, on: dt.date) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO repair_applications (entry_pk, filed_on, applicant, evidence, status) "
+                "VALUES (?, ?, ?, ?, 'pending')",
+                (entry_pk, on.isoformat(), applicant, evidence),
+            )
+            conn.execute(
+                "INSERT INTO entry_events (entry_pk, at, actor, action, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    entry_pk,
+                    _now(),
+                    applicant,
+                    "apply_for_repair",
+                    evidence,
+                    json.dumps({"on": on.isoformat()}),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def _repair_rows(self, where: str, params: Mapping[str, Any]) -> list[RepairApplication]:
+        rows = self._read(
+            "SELECT pk, entry_pk, filed_on, applicant, evidence, status, decided_on, decided_by, reason "
+            f"FROM repair_applications WHERE {where} ORDER BY pk",
+            params,
+        )
+        return [
+            RepairApplication(r[0], r[1], _required_date(r[2]), r[3], r[4], r[5], _date(r[6]), r[7], r[8])
+            for r in rows
+        ]
+
+    def repair_application(self, application_pk: int) -> RepairApplication | None:
+        found = self._repair_rows("pk = :pk", {"pk": application_pk})
+        return found[0] if found else None
+
+    def repair_applications(self, entry_pk: int) -> list[RepairApplication]:
+        return self._repair_rows("entry_pk = :entry_pk", {"entry_pk": entry_pk})
+
+    def decide_repair_application(
+        self, application_pk: int, *, status: str, actor: str, reason: str, on: dt.date
+    ) -> None:
+        with self._write() as conn:
+            updated = conn.execute(
+                "UPDATE repair_applications SET status = ?, decided_on = ?, decided_by = ?, reason = ? "
+                "WHERE pk = ? AND status = 'pending' RETURNING entry_pk",
+                (status, on.isoformat(), actor, reason, application_pk),
+            ).fetchone()
+            if updated is None:
+                raise ConflictError(f"信用修复申请 {application_pk} 已处理或不存在")
+            conn.execute(
+                "INSERT INTO entry_events (entry_pk, at, actor, action, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+                (updated[0], _now(), actor, f"repair_{status}", reason, json.dumps({"on": on.isoformat()})),
+            )
+
+    def repair_min_days(self, list_type: str) -> int | None:
+        rows = self._read(
+            "SELECT repair_min_days FROM list_policies WHERE list_type = :list_type", {"list_type": list_type}
+        )
+        return None if not rows or rows[0][0] is None else int(rows[0][0])
+
+    def entries_due_to_expire(self, on: dt.date) -> list[EntryRecord]:
+        rows = self._read(
+            "SELECT pk FROM list_entries WHERE status = 'effective' AND valid_to IS NOT NULL AND valid_to < :on "
+            "ORDER BY pk",
+            {"on": on.isoformat()},
+        )
+        return [self.entry_by_pk(int(row[0])) for row in rows]
+
+    def red_conflicts(self, on: dt.date) -> list[tuple[EntryRecord, str, str]]:
+        conflicts: dict[int, tuple[str, str]] = {}
+        for red_pk, black_entry_id, firm in self._read(sql("red_conflicts"), {"on": on.isoformat()}):
+            via = "本身" if firm is None else f"经 {firm} 关联"
+            conflicts.setdefault(int(red_pk), (str(black_entry_id), via))
+        return [(self.entry_by_pk(pk), black, via) for pk, (black, via) in conflicts.items()]
+
+    # --- periodic job ------------------------------------------------------------------------------------------
+
+    def start_job(self, run_on: dt.date) -> int | None:
+        with self._write() as conn:
+            running = conn.execute(
+                "SELECT pk, started_at FROM job_runs WHERE status = 'running' ORDER BY pk DESC LIMIT 1"
+            ).fetchone()
+            if running is not None:
+                started = dt.datetime.strptime(running[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+                if dt.datetime.now(dt.UTC) - started < JOB_STALE_AFTER:
+                    return None
+                # The run that holds the lock died (killed, machine restarted): record that and take over.
+                conn.execute(
+                    "UPDATE job_runs SET status = 'failed', finished_at = ?, report = ? WHERE pk = ?",
+                    (
+                        _now(),
+                        json.dumps({"error": "运行中断（进程退出），由后续运行接管"}, ensure_ascii=False),
+                        running[0],
+                    ),
+                )
+            cursor = conn.execute(
+                "INSERT INTO job_runs (started_at, run_on, status) VALUES (?, ?, 'running')",
+                (_now(), run_on.isoformat()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_job(self, job_pk: int, *, status: str, report: Mapping[str, Any]) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE job_runs SET status = ?, finished_at = ?, report = ? WHERE pk = ?",
+                (status, _now(), json.dumps(report, ensure_ascii=False), job_pk),
+            )
+
+    def jobs(self, limit: int = 50) -> list[JobRun]:
+        rows = self._read(
+            "SELECT pk, started_at, finished_at, run_on, status, report FROM job_runs ORDER BY pk DESC LIMIT :limit",
+            {"limit": limit},
+        )
+        return [
+            JobRun(r[0], r[1], r[2], _required_date(r[3]), r[4], json.loads(r[5]) if r[5] else None)
+            for r in rows
+        ]
+
     def check_rows(self, subject_pk: int, at: dt.date) -> list[CheckRow]:
         day = at.isoformat()
         rows: list[CheckRow] = []
         entries: dict[int, EntryRecord] = {}
         for row in self._read(sql("check_direct"), {"subject_pk": subject_pk, "at": day}):
-            entry = entries.get(row[0]) or entries.setdefault(row[0], _entry(row[0:14]))
-            rows.append(CheckRow(entry=entry, measure=_measure(row[14:24]), derived=None))
+            entry = entries.get(row[0]) or entries.setdefault(row[0], _entry(row[0:15]))
+            rows.append(
+                CheckRow(entry=entry, measure=_measure(row[15:25]), derived=None, suspended=bool(row[25]))
+            )
         paths: dict[tuple[int, int], DerivedRecordRow] = {}
         for row in self._read(sql("check_derived"), {"person_pk": subject_pk, "at": day}):
-            path = paths.get((row[0], row[14]))
+            path = paths.get((row[0], row[15]))
             if path is None:
-                path = paths.setdefault((row[0], row[14]), _derived(row[0:27]))
-            rows.append(CheckRow(entry=path.entry, measure=_measure(row[27:37]), derived=path))
+                path = paths.setdefault((row[0], row[15]), _derived(row[0:28]))
+            rows.append(
+                CheckRow(
+                    entry=path.entry, measure=_measure(row[28:38]), derived=path, suspended=bool(row[38])
+                )
+            )
         return rows
 
 

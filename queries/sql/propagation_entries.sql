@@ -1,8 +1,9 @@
 -- Black entries of enterprises that propagate (R3). :scope is a JSON array of entry pks, or NULL for all.
-SELECT e.pk AS entry_pk, e.subject_pk AS enterprise_pk, e.list_type, e.act_date, e.valid_from, e.valid_to
+SELECT e.pk AS entry_pk, e.subject_pk AS enterprise_pk, e.list_type, e.act_date, e.valid_from, e.valid_to,
+       e.ended_on
 FROM list_entries AS e
 JOIN subjects AS s ON s.pk = e.subject_pk
 WHERE e.kind = 'black'
   AND s.subject_type = 'enterprise'
-  AND e.status IN ('effective', 'under_verification', 'expired')
+  AND e.status IN ('effective', 'under_verification', 'expired', 'repaired')
   AND (:scope IS NULL OR e.pk IN (SELECT value FROM json_each(:scope)))

@@ -7,6 +7,6 @@ WHERE h.subject_type = 'person'
   AND r.enterprise_pk IN (
       SELECT e.subject_pk FROM list_entries AS e
       WHERE e.kind = 'black'
-        AND e.status IN ('effective', 'under_verification', 'expired')
+        AND e.status IN ('effective', 'under_verification', 'expired', 'repaired')
         AND (:scope IS NULL OR e.pk IN (SELECT value FROM json_each(:scope)))
   )

@@ -1,0 +1,61 @@
+"""The periodic job (§五(二), R7): expiries, cross-comparison and propagation, recorded and never run twice
+at once.
+
+A run takes a lock in the store (a ``running`` job record); a run that died holding it is taken over once
+the lock is stale. Every run is recorded with its day, start, end, status and what it changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.lifecycle import cross_compare, expire_due
+from graph.propagation import run_full
+from graph.store.port import Store
+
+
+@dataclass(slots=True)
+class JobReport:
+    job_id: int | None
+    run_on: dt.date
+    ran: bool
+    expired: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    propagation: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_on": self.run_on.isoformat(),
+            "expired": self.expired,
+            "removed": self.removed,
+            "propagation": self.propagation,
+        }
+
+
+def run_job(store: Store, on: dt.date | None = None) -> JobReport:
+    """Expire what has ended, end red entries that now conflict with black ones, and recompute every derived
+    record (a full run, which also corrects any drift of the incremental state). Returns ``ran=False``
+    when another run holds the lock."""
+    day = on or dt.date.today()
+    job_id = store.start_job(day)
+    report = JobReport(job_id=job_id, run_on=day, ran=job_id is not None)
+    if job_id is None:
+        return report
+    try:
+        report.expired = expire_due(store, day)
+        summary = run_full(store)
+        report.removed = cross_compare(store, day)
+        report.propagation = {
+            "records": summary.records,
+            "added": summary.added,
+            "removed": summary.removed,
+            "changed": summary.changed,
+            "seconds": round(summary.seconds, 3),
+        }
+    except BaseException as exc:
+        store.finish_job(job_id, status="failed", report={**report.to_dict(), "error": str(exc)})
+        raise
+    store.finish_job(job_id, status="done", report=report.to_dict())
+    return report
