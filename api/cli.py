@@ -1,4 +1,5 @@
-"""The ``credlink`` command: sample | load | propagate | check | serve | demo.
+"""The ``credlink`` command: sample | load | propagate | check | serve | demo, and the lifecycle groups
+``entry`` (history, object, resolve, correct, revoke), ``repair`` (apply, decide) and ``job`` (run, list).
 
 Answers go to stdout, progress lines to stderr. An expected failure (bad id, bad date, missing file,
 rejected import) ends with exit status 1 and one line on stderr, never a traceback.
@@ -20,6 +21,7 @@ from graph.errors import CredlinkError, NotFound
 from graph.model import ListKind
 
 if TYPE_CHECKING:
+    from api.schemas import EntryHistoryResponse, EntryStateResponse, NoticeOut
     from graph.frames import RunSummary
     from graph.store.port import Store
 
@@ -82,6 +84,7 @@ def cmd_sample(args: argparse.Namespace, db: Path) -> int:
 
 
 def cmd_load(args: argparse.Namespace, db: Path) -> int:
+    from graph.lifecycle import cross_compare
     from graph.propagation import run_pending
     from loaders.load import load_paths
 
@@ -98,6 +101,14 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         if written and not args.no_propagate:
             _progress("传播派生记录 propagating …")
             print(summary_line(run_pending(store)), flush=True)
+            # R2: a black entry that took effect ends the subject's red entries (and, by policy, those of
+            # the persons it reached) at once, not at the next periodic job.
+            removed = cross_compare(store)
+            if removed:
+                print(
+                    f"交叉比对 cross-comparison：移出红名单 {len(removed)} 条：{'、'.join(removed[:20])}",
+                    flush=True,
+                )
     finally:
         store.close()
     if not report.ok:
@@ -228,6 +239,256 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
     return cmd_serve(args, db)
 
 
+# --- entry, repair, job (the lifecycle: R1, R5, R6, R7) ----------------------------------------------------
+
+
+def _field_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"应为 字段=值（FIELD=VALUE），实为 {text!r}")
+    return name.strip(), value.strip()
+
+
+def _changes(pairs: list[tuple[str, str]] | None) -> dict[str, str | None] | None:
+    if not pairs:
+        return None
+    # An empty value clears an optional field (e.g. valid_to= makes the punishment period open).
+    return {name: value or None for name, value in pairs}
+
+
+def _notice_lines(notices: list[NoticeOut]) -> list[str]:
+    return [
+        f"公告 notice【{notice.kind_label}】{notice.published_on.isoformat()}：{notice.text}"
+        for notice in notices
+    ]
+
+
+def _allowed_line(actions: list[tuple[str, str]]) -> str:
+    listed = "、".join(f"{label} {code}" for code, label in actions) or "无 none"
+    return f"当前允许的操作 allowed：{listed}"
+
+
+def format_state(state: EntryStateResponse) -> str:
+    """An entry after an action, as a few lines for a terminal."""
+    entry = state.entry
+    lines = [f"名单记录 {entry.entry_id}：{state.status_label} {entry.status.value}"]
+    if state.event is not None:
+        event = state.event
+        day = event.on.isoformat() if event.on else "—"
+        lines.append(
+            f"已记录 recorded：{day} {event.action_label} {event.action} · {event.actor} · {event.reason}"
+        )
+    lines.append(_allowed_line([(a.action.value, a.label) for a in state.allowed_actions]))
+    lines.extend(_notice_lines(state.notices))
+    return "\n".join(lines)
+
+
+def format_history(history: EntryHistoryResponse) -> str:
+    """An entry's whole history as lines of Chinese (with the English codes) for a terminal."""
+    entry = history.entry
+    kind = "黑名单" if entry.kind is ListKind.black else "红名单"
+    validity = f"{entry.valid_from.isoformat()} 至 {entry.valid_to.isoformat() if entry.valid_to else '长期'}"
+    ended = f"；自 {entry.ended_on.isoformat()} 起终止" if entry.ended_on else ""
+    lines = [
+        f"名单记录 {entry.entry_id}：{entry.subject_name}（{entry.subject_code}）· {kind} · "
+        f"{entry.list_type}（{entry.basis}；认定单位 {entry.department}）",
+        f"状态 status：{history.status_label} {entry.status.value}；有效期 {validity}{ended}",
+        _allowed_line([(a.action.value, a.label) for a in history.allowed_actions]),
+        "事件 events：",
+    ]
+    for event in history.events:
+        day = event.on.isoformat() if event.on else event.at[:10]
+        lines.append(f"  {day} {event.action_label} {event.action} · {event.actor} · {event.reason or ''}")
+    if history.objections:
+        lines.append("异议 objections：")
+        for objection in history.objections:
+            outcome = (
+                f" → {objection.status}（{objection.resolved_on}，{objection.resolved_by}：{objection.resolution}）"
+                if objection.resolved_on
+                else " → 核实中 open"
+            )
+            lines.append(
+                f"  #{objection.objection_id} {objection.filed_on} {objection.filed_by}：{objection.reason}{outcome}"
+            )
+    if history.suspensions:
+        lines.append("暂停执行 suspended：")
+        for suspension in history.suspensions:
+            end = suspension.to_date.isoformat() if suspension.to_date else "今"
+            lines.append(f"  {suspension.from_date.isoformat()} 至 {end}")
+    if history.repair_applications:
+        lines.append("信用修复申请 repair applications：")
+        for application in history.repair_applications:
+            decided = (
+                f"（{application.decided_on}，{application.decided_by}：{application.reason}）"
+                if application.decided_on
+                else ""
+            )
+            lines.append(
+                f"  #{application.application_id} {application.filed_on} {application.applicant}："
+                f"{application.evidence} → {application.status}{decided}"
+            )
+    lines.extend(_notice_lines(history.notices))
+    return "\n".join(lines)
+
+
+def cmd_entry_history(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.lifecycle import entry_history
+
+    store = _open(db, must_exist=True)
+    try:
+        history = entry_history(store, args.entry_id)
+    finally:
+        store.close()
+    print(history.model_dump_json(indent=2) if args.json else format_history(history))
+    return 0
+
+
+def _entry_action(args: argparse.Namespace, db: Path, action: str) -> int:
+    from api.routers.lifecycle import perform
+    from graph.lifecycle import Action
+
+    on = _parse_day(args.on, "--on")
+    store = _open(db, must_exist=True)
+    try:
+        state = perform(
+            store,
+            args.entry_id,
+            Action(action),
+            actor=args.by,
+            reason=args.reason,
+            on=on,
+            changes=_changes(getattr(args, "set", None)),
+        )
+    finally:
+        store.close()
+    print(format_state(state))
+    return 0
+
+
+def cmd_entry_object(args: argparse.Namespace, db: Path) -> int:
+    return _entry_action(args, db, "file_objection")
+
+
+def cmd_entry_correct(args: argparse.Namespace, db: Path) -> int:
+    return _entry_action(args, db, "correct")
+
+
+def cmd_entry_revoke(args: argparse.Namespace, db: Path) -> int:
+    return _entry_action(args, db, "revoke")
+
+
+def cmd_entry_resolve(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.lifecycle import resolve_objection
+    from api.schemas import Outcome
+
+    on = _parse_day(args.on, "--on")
+    store = _open(db, must_exist=True)
+    try:
+        state = resolve_objection(
+            store,
+            args.entry_id,
+            Outcome(args.outcome),
+            actor=args.by,
+            reason=args.reason,
+            on=on,
+            changes=_changes(args.set),
+        )
+    finally:
+        store.close()
+    print(format_state(state))
+    return 0
+
+
+def cmd_repair_apply(args: argparse.Namespace, db: Path) -> int:
+    from graph.lifecycle import apply_for_repair
+
+    on = _parse_day(args.on, "--on")
+    store = _open(db, must_exist=True)
+    try:
+        application_id = apply_for_repair(
+            store, args.entry_id, applicant=args.applicant, evidence=args.evidence, on=on
+        )
+    finally:
+        store.close()
+    print(
+        f"信用修复申请已受理 application filed：编号 id {application_id}（名单记录 {args.entry_id}，待决定 pending）"
+    )
+    print(f"下一步 next: credlink repair decide {application_id} --approve|--reject --by NAME --reason TEXT")
+    return 0
+
+
+def cmd_repair_decide(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.lifecycle import decide_repair
+
+    on = _parse_day(args.on, "--on")
+    store = _open(db, must_exist=True)
+    try:
+        decision = decide_repair(
+            store, args.application_id, approve=args.approve, actor=args.by, reason=args.reason, on=on
+        )
+    finally:
+        store.close()
+    application = decision.application
+    verdict = "批准 approved" if application.status == "approved" else "驳回 rejected"
+    lines = [
+        f"信用修复申请 {application.application_id}：{verdict}",
+        f"名单记录 {decision.entry.entry_id}：{decision.status_label} {decision.entry.status.value}",
+        _allowed_line([(a.action.value, a.label) for a in decision.allowed_actions]),
+        *_notice_lines(decision.notices),
+    ]
+    print("\n".join(lines))
+    return 0
+
+
+def _listed(entry_ids: list[str]) -> str:
+    return f"{len(entry_ids)} 条" + (f"（{'、'.join(entry_ids)}）" if entry_ids else "")
+
+
+def cmd_job_run(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.jobs import report_out
+    from graph.jobs import run_job
+
+    on = _parse_day(args.on, "--on")
+    store = _open(db, must_exist=True)
+    try:
+        _progress("运行定期任务 running the periodic job …")
+        report = report_out(run_job(store, on))
+    finally:
+        store.close()
+    propagation = report.propagation
+    print(
+        f"定期任务完成 job {report.job_id} done（运行日 {report.run_on.isoformat()}）："
+        f"到期移出 expired {_listed(report.expired)}；交叉比对移出 removed {_listed(report.removed)}；"
+        f"派生记录 {propagation.get('records', 0)} 条，新增 +{propagation.get('added', 0)}，"
+        f"撤除 -{propagation.get('removed', 0)}，变更 ~{propagation.get('changed', 0)}"
+    )
+    return 0
+
+
+def cmd_job_list(args: argparse.Namespace, db: Path) -> int:
+    from api.schemas import JobRunOut
+
+    store = _open(db, must_exist=True)
+    try:
+        runs = [JobRunOut.from_record(run) for run in store.jobs(args.limit)]
+    finally:
+        store.close()
+    if not runs:
+        print("尚无运行记录 no runs yet")
+    for run in runs:
+        report = run.report or {}
+        counts = (
+            f"到期 expired {len(report.get('expired', []))}，移出 removed {len(report.get('removed', []))}"
+            if run.status == "done"
+            else str(report.get("error", ""))
+        )
+        print(
+            f"#{run.job_id} 运行日 {run.run_on.isoformat()} {run.status} "
+            f"{run.started_at} → {run.finished_at or '…'} {counts}".rstrip()
+        )
+    return 0
+
+
 # --- parser ------------------------------------------------------------------------------------------------
 
 
@@ -308,7 +569,130 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _sample_options(demo)
     _serve_options(demo)
+    _lifecycle_commands(commands, common)
     return parser
+
+
+def _group(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    name: str,
+    help_text: str,
+) -> Callable[[str, Handler, str], argparse.ArgumentParser]:
+    """A command group (``credlink entry …``); returns a function adding one subcommand to it."""
+    group = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+    group.set_defaults(handler=lambda _args, _db: _usage(group))
+    actions = group.add_subparsers(dest="action", metavar="ACTION")
+
+    def add(action: str, handler: Handler, action_help: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(action, parents=[common], help=action_help, description=action_help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    return add
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _who_and_why(
+    sub: argparse.ArgumentParser, who: str = "操作人 / who acts (department and officer)"
+) -> None:
+    sub.add_argument("--by", default="", metavar="NAME", help=who)
+    sub.add_argument("--reason", default="", metavar="TEXT", help="理由 / why (required)")
+    sub.add_argument(
+        "--on", metavar="DATE", help="生效日期 / the day it takes effect, YYYY-MM-DD (default: today)"
+    )
+
+
+def _set_option(sub: argparse.ArgumentParser, *, required: bool) -> None:
+    sub.add_argument(
+        "--set",
+        type=_field_value,
+        action="append",
+        required=required,
+        metavar="FIELD=VALUE",
+        help="更正字段 / field to correct, repeatable: list_type, department, basis, act_date, decided_on, "
+        "valid_from, valid_to (an empty VALUE clears an optional date)",
+    )
+
+
+def _lifecycle_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    entry = _group(
+        commands,
+        common,
+        "entry",
+        "名单记录的异议、更正、撤销与历史 / objections, corrections, revocation, history",
+    )
+    history = entry(
+        "history", cmd_entry_history, "名单记录的全部历史 / an entry's events, objections, repairs, notices"
+    )
+    history.add_argument("entry_id", metavar="ID", help="名单记录编号 / entry id")
+    history.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+    objection = entry(
+        "object", cmd_entry_object, "提出异议（措施暂停执行）/ file an objection: measures suspended"
+    )
+    objection.add_argument("entry_id", metavar="ID", help="名单记录编号 / entry id")
+    _who_and_why(objection, "异议人 / who objects")
+
+    resolve = entry(
+        "resolve", cmd_entry_resolve, "异议处理 / resolve the open objection: upheld, corrected or revoked"
+    )
+    resolve.add_argument("entry_id", metavar="ID", help="名单记录编号 / entry id")
+    resolve.add_argument(
+        "--outcome",
+        required=True,
+        choices=("upheld", "corrected", "revoked"),
+        help="upheld 维持 | corrected 更正（配合 --set）| revoked 撤销（误列）",
+    )
+    _who_and_why(resolve)
+    _set_option(resolve, required=False)
+
+    correct = entry("correct", cmd_entry_correct, "更正名单记录 / correct fields of an entry (history kept)")
+    correct.add_argument("entry_id", metavar="ID", help="名单记录编号 / entry id")
+    _who_and_why(correct)
+    _set_option(correct, required=True)
+
+    revoke = entry(
+        "revoke", cmd_entry_revoke, "撤销误列的名单记录 / revoke a wrongly listed entry (apology published)"
+    )
+    revoke.add_argument("entry_id", metavar="ID", help="名单记录编号 / entry id")
+    _who_and_why(revoke)
+
+    repair = _group(commands, common, "repair", "信用修复 / credit repair: apply and decide")
+    apply = repair("apply", cmd_repair_apply, "申请信用修复 / apply for credit repair of a black entry")
+    apply.add_argument("entry_id", metavar="ID", help="名单记录编号 / entry id")
+    apply.add_argument("--applicant", default="", metavar="NAME", help="申请人 / who applies")
+    apply.add_argument("--evidence", default="", metavar="TEXT", help="整改证明材料 / evidence of correction")
+    apply.add_argument("--on", metavar="DATE", help="申请日期 / filing day, YYYY-MM-DD (default: today)")
+
+    decide = repair(
+        "decide", cmd_repair_decide, "批准或驳回信用修复申请 / approve or reject a repair application"
+    )
+    decide.add_argument(
+        "application_id", type=_positive, metavar="APPLICATION_ID", help="申请编号 / application id"
+    )
+    verdict = decide.add_mutually_exclusive_group(required=True)
+    verdict.add_argument(
+        "--approve", dest="approve", action="store_true", help="批准（自生效日起移出名单）/ approve"
+    )
+    verdict.add_argument("--reject", dest="approve", action="store_false", help="驳回 / reject")
+    _who_and_why(decide)
+
+    job = _group(
+        commands, common, "job", "定期任务 / the periodic job: expiries, cross-comparison, propagation"
+    )
+    run = job("run", cmd_job_run, "立即运行定期任务 / run the periodic job now")
+    run.add_argument(
+        "--on", metavar="DATE", help="运行日 / the day the run is for, YYYY-MM-DD (default: today)"
+    )
+    runs = job("list", cmd_job_list, "定期任务运行记录 / recent runs")
+    runs.add_argument("--limit", type=_positive, default=20, help="最多显示条数 / how many runs (default 20)")
 
 
 def _sample_options(sub: argparse.ArgumentParser) -> None:

@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.business_items import BUSINESS_ITEMS
 from graph.ids import SubjectType
+from graph.lifecycle import ACTION_LABELS, CORRECTABLE, Action, allowed_actions
 from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role, Target
-from graph.store.port import DerivedRecordRow, EntryRecord, RoleRecord, SubjectRecord
+from graph.store.port import (
+    DerivedRecordRow,
+    EntryEvent,
+    EntryRecord,
+    JobRun,
+    NoticeRecord,
+    ObjectionRecord,
+    RepairApplication,
+    RoleRecord,
+    SubjectRecord,
+)
 from queries.check import CheckItem, CheckResult
 from queries.profile import SubjectProfile
 
@@ -46,6 +58,7 @@ _ENTRY_EXAMPLE: dict[str, Any] = {
     "valid_from": "2023-03-01",
     "valid_to": None,
     "status": "effective",
+    "ended_on": None,
 }
 
 _PATH_EXAMPLE: dict[str, Any] = {
@@ -109,7 +122,8 @@ class ErrorResponse(BaseModel):
     detail: str = Field(description="说明出了什么问题 / what went wrong, in Chinese")
     code: str = Field(
         description="stable error code: not_found, invalid_identifier, ambiguous_identifier, invalid_date, "
-        "validation_error, batch_too_large, store_unavailable, internal_error"
+        "invalid_request, validation_error, batch_too_large, invalid_transition, conflict, job_running, "
+        "store_unavailable, internal_error"
     )
 
 
@@ -218,6 +232,10 @@ class EntryOut(BaseModel):
     valid_from: dt.date
     valid_to: dt.date | None = Field(description="last day of the punishment period; null = indefinite")
     status: EntryStatus
+    ended_on: dt.date | None = Field(
+        default=None,
+        description="first day the entry no longer applies when it ended early (repair, cross-comparison)",
+    )
 
     @classmethod
     def from_record(cls, record: EntryRecord) -> EntryOut:
@@ -381,6 +399,10 @@ class EntryDetailResponse(BaseModel):
 # --- the check ---------------------------------------------------------------------------------------------
 
 
+#: What the check says of an entry under verification of an objection (R5, §七(三)).
+SUSPENDED_TEXT = "异议核实中，暂停执行"
+
+
 def _day(value: dt.date | None, open_text: str) -> str:
     return value.isoformat() if value else open_text
 
@@ -409,7 +431,11 @@ def explain_item(item: CheckItem, business_item: str | None) -> str:
     """One Chinese line saying why this item applies: the entry, the path if derived, the measures."""
     entry = item.entry
     measures = _measures_text(item.measures, business_item)
-    prefix = "【异议核实中，措施暂停适用】" if item.suspended else ""
+    prefix = ""
+    if item.suspended:
+        # R5: the entry is listed so the caller sees why, but none of its measures may be applied.
+        prefix = f"【{SUSPENDED_TEXT}】"
+        measures = measures.replace("适用：", "核实期间暂停执行：", 1)
     if item.path is not None:
         role = item.path.role
         basis = "失信行为发生时在任" if item.path.holder_basis is HolderBasis.act_date else "查询日在任"
@@ -446,7 +472,7 @@ def summarize(result: CheckResult) -> str:
         parts.append(f"享受激励：{measures} 项激励措施，来自 {len(red)} 条红名单记录")
     suspended = sum(1 for item in result.items if item.suspended)
     if suspended:
-        parts.append(f"{suspended} 条记录处于异议核实中，相关措施暂停适用")
+        parts.append(f"{suspended} 条记录{SUSPENDED_TEXT}相关措施（待核实后恢复或撤销）")
     if not black and not red:
         parts.insert(0, "未发现适用的限制或激励措施")
     return f"{head}，{'；'.join(parts)}。"
@@ -471,7 +497,9 @@ class CheckItemOut(BaseModel):
     suspended: bool = Field(description="the entry is under verification: its measures do not apply (R5)")
     applies: bool = Field(description="not suspended and at least one measure for the business item")
     measures: list[MeasureOut]
-    explanation: str = Field(description="one line in Chinese: why this applies")
+    explanation: str = Field(
+        description="one line in Chinese: why this applies (or, when suspended, that it is 异议核实中，暂停执行)"
+    )
 
     @classmethod
     def from_item(cls, item: CheckItem, business_item: str | None) -> CheckItemOut:
@@ -638,3 +666,548 @@ class BatchCheckResponse(BaseModel):
     at: dt.date
     business_item: str | None
     results: list[BatchCheckResult] = Field(description="one per id, in the order sent")
+
+
+# --- lifecycle (R1, R2, R5, R6, R7) ------------------------------------------------------------------------
+
+#: Chinese labels of every event an entry's history may hold: the lifecycle actions plus the events the
+#: loader and the repair applications write.
+EVENT_LABELS: dict[str, str] = {
+    **{action.value: label for action, label in ACTION_LABELS.items()},
+    "imported": "导入",
+    "import_updated": "导入更新",
+    "apply_for_repair": "申请信用修复",
+    "repair_rejected": "驳回信用修复申请",
+    "repair_approved": "批准信用修复申请",
+}
+
+NOTICE_LABELS: dict[str, str] = {
+    "exit": "退出公告",
+    "correction": "更正公告",
+    "apology": "书面道歉及澄清",
+    "reclaim": "收回激励权益",
+}
+
+_ACTOR_DESCRIPTION = "操作人（部门及经办人）/ who acts; a plain name until authentication lands"
+_ON_DESCRIPTION = "生效日期 / the day the action takes effect, YYYY-MM-DD (default today)"
+
+_HISTORY_EVENT_EXAMPLE: dict[str, Any] = {
+    "at": "2024-05-06T02:13:44Z",
+    "actor": "常州市天宁区示例建设工程有限公司",
+    "action": "file_objection",
+    "action_label": "提出异议",
+    "reason": "案件已于 2024-04-30 执行完毕，不应继续列入",
+    "on": "2024-05-06",
+    "before": {"status": "effective", "ended_on": None},
+    "after": {"status": "under_verification", "ended_on": None},
+}
+
+_SUSPENDED_ENTRY_EXAMPLE: dict[str, Any] = {**_ENTRY_EXAMPLE, "status": "under_verification"}
+
+_ALLOWED_EXAMPLE: list[dict[str, Any]] = [
+    {"action": "uphold", "label": "维持（异议不成立）"},
+    {"action": "correct", "label": "更正"},
+    {"action": "revoke", "label": "撤销（误列）"},
+]
+
+_REPAIR_EXAMPLE: dict[str, Any] = {
+    "application_id": 7,
+    "entry_id": _ENTRY_EXAMPLE["entry_id"],
+    "filed_on": "2024-06-03",
+    "applicant": _EXAMPLE_FIRM["name"],
+    "evidence": "已履行（2023）苏04执123号判决确定的全部义务，附执行法院结案证明",
+    "status": "pending",
+    "decided_on": None,
+    "decided_by": None,
+    "reason": None,
+}
+
+_NOTICE_EXAMPLE: dict[str, Any] = {
+    "notice_id": 3,
+    "entry_id": _ENTRY_EXAMPLE["entry_id"],
+    "kind": "exit",
+    "kind_label": "退出公告",
+    "published_on": "2024-07-01",
+    "text": (
+        f"退出公告：{_EXAMPLE_FIRM['name']}（{_EXAMPLE_FIRM['uscc']}） 经信用修复，自 2024-07-01 起移出"
+        "失信被执行人（（2023）苏04执123号）。"
+    ),
+}
+
+
+class ActionOut(BaseModel):
+    """An action the entry's state allows now, with its Chinese label."""
+
+    model_config = _examples({"action": "file_objection", "label": "提出异议"})
+
+    action: Action
+    label: str
+
+    @classmethod
+    def of(cls, action: Action) -> ActionOut:
+        return cls(action=action, label=ACTION_LABELS[action])
+
+
+def allowed_out(entry: EntryRecord, on: dt.date | None = None) -> list[ActionOut]:
+    return [ActionOut.of(action) for action in allowed_actions(entry, on)]
+
+
+class EntryEventOut(BaseModel):
+    """One append-only event of an entry's history: who, when, what, why, and the state before and after."""
+
+    model_config = _examples(_HISTORY_EVENT_EXAMPLE)
+
+    at: str = Field(description="when it was recorded (UTC, ISO 8601)")
+    actor: str
+    action: str = Field(
+        description="file_objection, uphold, correct, revoke, approve_repair, expire, remove, …"
+    )
+    action_label: str = Field(description="中文名称 / Chinese label of the action")
+    reason: str | None
+    on: dt.date | None = Field(description="the day the action took effect")
+    before: dict[str, str | None] | None = Field(description="status, ended_on and correctable fields before")
+    after: dict[str, str | None] | None = Field(description="the same fields after")
+
+    @classmethod
+    def from_record(cls, record: EntryEvent) -> EntryEventOut:
+        return cls(
+            at=record.at,
+            actor=record.actor,
+            action=record.action,
+            action_label=EVENT_LABELS.get(record.action, record.action),
+            reason=record.reason,
+            on=record.on,
+            before=dict(record.before) if record.before is not None else None,
+            after=dict(record.after) if record.after is not None else None,
+        )
+
+
+class ObjectionOut(BaseModel):
+    """An objection (异议) to an entry and, once resolved, its outcome."""
+
+    model_config = _examples(
+        {
+            "objection_id": 1,
+            "filed_on": "2024-05-06",
+            "filed_by": _EXAMPLE_FIRM["name"],
+            "reason": "案件已于 2024-04-30 执行完毕，不应继续列入",
+            "status": "upheld",
+            "resolved_on": "2024-05-20",
+            "resolved_by": "常州市中级人民法院执行局",
+            "resolution": "经核实，执行款尚未到位，维持列入",
+        }
+    )
+
+    objection_id: int
+    filed_on: dt.date
+    filed_by: str
+    reason: str
+    status: str = Field(description="open | upheld | corrected | revoked")
+    resolved_on: dt.date | None
+    resolved_by: str | None
+    resolution: str | None = Field(description="the reason given when it was resolved")
+
+    @classmethod
+    def from_record(cls, record: ObjectionRecord) -> ObjectionOut:
+        return cls(
+            objection_id=record.pk,
+            filed_on=record.filed_on,
+            filed_by=record.filed_by,
+            reason=record.reason,
+            status=record.status,
+            resolved_on=record.resolved_on,
+            resolved_by=record.resolved_by,
+            resolution=record.resolution,
+        )
+
+
+class SuspensionOut(BaseModel):
+    """Days (inclusive) on which the entry's measures were suspended pending verification (R5)."""
+
+    model_config = _examples({"from_date": "2024-05-06", "to_date": "2024-05-19"})
+
+    from_date: dt.date
+    to_date: dt.date | None = Field(description="last suspended day; null = still under verification")
+
+
+class RepairApplicationOut(BaseModel):
+    """A credit repair application (信用修复申请) and its decision."""
+
+    model_config = _examples(_REPAIR_EXAMPLE)
+
+    application_id: int
+    entry_id: str
+    filed_on: dt.date
+    applicant: str
+    evidence: str
+    status: str = Field(description="pending | approved | rejected")
+    decided_on: dt.date | None
+    decided_by: str | None
+    reason: str | None = Field(description="the reason given with the decision")
+
+    @classmethod
+    def from_record(cls, record: RepairApplication, entry_id: str) -> RepairApplicationOut:
+        return cls(
+            application_id=record.pk,
+            entry_id=entry_id,
+            filed_on=record.filed_on,
+            applicant=record.applicant,
+            evidence=record.evidence,
+            status=record.status,
+            decided_on=record.decided_on,
+            decided_by=record.decided_by,
+            reason=record.reason,
+        )
+
+
+class NoticeOut(BaseModel):
+    """A notice produced by the lifecycle: exit (退出公告), correction, written apology, benefits to reclaim."""
+
+    model_config = _examples(_NOTICE_EXAMPLE)
+
+    notice_id: int
+    entry_id: str
+    kind: str = Field(description="exit | correction | apology | reclaim")
+    kind_label: str
+    published_on: dt.date
+    text: str
+
+    @classmethod
+    def from_record(cls, record: NoticeRecord) -> NoticeOut:
+        return cls(
+            notice_id=record.pk,
+            entry_id=record.entry_id,
+            kind=record.kind,
+            kind_label=NOTICE_LABELS.get(record.kind, record.kind),
+            published_on=record.published_on,
+            text=record.text,
+        )
+
+
+class EntryHistoryResponse(BaseModel):
+    """Everything that happened to an entry (R1): its state, what may be done now, and its records."""
+
+    model_config = _examples(
+        {
+            "entry": _SUSPENDED_ENTRY_EXAMPLE,
+            "status_label": "异议核实中",
+            "allowed_actions": _ALLOWED_EXAMPLE,
+            "events": [_HISTORY_EVENT_EXAMPLE],
+            "objections": [
+                {
+                    "objection_id": 1,
+                    "filed_on": "2024-05-06",
+                    "filed_by": _EXAMPLE_FIRM["name"],
+                    "reason": "案件已于 2024-04-30 执行完毕，不应继续列入",
+                    "status": "open",
+                    "resolved_on": None,
+                    "resolved_by": None,
+                    "resolution": None,
+                }
+            ],
+            "suspensions": [{"from_date": "2024-05-06", "to_date": None}],
+            "repair_applications": [],
+            "notices": [],
+        }
+    )
+
+    entry: EntryOut
+    status_label: str = Field(description="状态中文名称 / Chinese label of the status")
+    allowed_actions: list[ActionOut] = Field(description="what the entry's state allows today")
+    events: list[EntryEventOut] = Field(description="append-only, oldest first")
+    objections: list[ObjectionOut]
+    suspensions: list[SuspensionOut]
+    repair_applications: list[RepairApplicationOut]
+    notices: list[NoticeOut]
+
+
+class EntryStateResponse(BaseModel):
+    """An entry's state after a lifecycle action, the event it recorded and the notices it published."""
+
+    model_config = _examples(
+        {
+            "entry": _SUSPENDED_ENTRY_EXAMPLE,
+            "status_label": "异议核实中",
+            "allowed_actions": _ALLOWED_EXAMPLE,
+            "event": _HISTORY_EVENT_EXAMPLE,
+            "notices": [],
+        }
+    )
+
+    entry: EntryOut
+    status_label: str
+    allowed_actions: list[ActionOut] = Field(description="what the entry's state allows now")
+    event: EntryEventOut | None = Field(description="the event this action recorded")
+    notices: list[NoticeOut] = Field(
+        description="notices this action published (correction, apology, exit …)"
+    )
+
+
+class RepairDecisionResponse(BaseModel):
+    """A decided repair application and the entry's state after the decision."""
+
+    model_config = _examples(
+        {
+            "application": {
+                **_REPAIR_EXAMPLE,
+                "status": "approved",
+                "decided_on": "2024-07-01",
+                "decided_by": "常州市中级人民法院",
+                "reason": "已履行全部义务，符合信用修复条件",
+            },
+            "entry": {**_ENTRY_EXAMPLE, "status": "repaired", "ended_on": "2024-07-01"},
+            "status_label": "已信用修复",
+            "allowed_actions": [],
+            "notices": [_NOTICE_EXAMPLE],
+        }
+    )
+
+    application: RepairApplicationOut
+    entry: EntryOut
+    status_label: str
+    allowed_actions: list[ActionOut]
+    notices: list[NoticeOut] = Field(description="notices the decision published (the exit notice)")
+
+
+class _ActionRequest(BaseModel):
+    # actor and reason default to "" so that the lifecycle itself refuses a blank one (400 invalid_request).
+    actor: str = Field(default="", description=_ACTOR_DESCRIPTION)
+    reason: str = Field(default="", description="理由（必填）/ why (required)")
+    on: str | None = Field(default=None, description=_ON_DESCRIPTION)
+
+
+class ObjectionRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "filed_by": _EXAMPLE_FIRM["name"],
+                    "reason": "案件已于 2024-04-30 执行完毕，不应继续列入",
+                    "on": "2024-05-06",
+                }
+            ]
+        },
+    )
+
+    filed_by: str = Field(default="", description="异议人 / who objects (the subject or its agent)")
+    reason: str = Field(default="", description="异议理由（必填）/ grounds of the objection (required)")
+    on: str | None = Field(default=None, description=_ON_DESCRIPTION)
+
+
+class Outcome(StrEnum):
+    """How an objection is resolved."""
+
+    upheld = "upheld"
+    corrected = "corrected"
+    revoked = "revoked"
+
+
+OUTCOME_ACTIONS: dict[Outcome, Action] = {
+    Outcome.upheld: Action.uphold,
+    Outcome.corrected: Action.correct,
+    Outcome.revoked: Action.revoke,
+}
+
+
+class ResolutionRequest(_ActionRequest):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "outcome": "upheld",
+                    "actor": "常州市中级人民法院执行局",
+                    "reason": "经核实，执行款尚未到位，维持列入",
+                    "on": "2024-05-20",
+                },
+                {
+                    "outcome": "corrected",
+                    "actor": "常州市中级人民法院执行局",
+                    "reason": "失信行为日期录入有误",
+                    "changes": {"act_date": "2023-02-15"},
+                },
+            ]
+        },
+    )
+
+    outcome: Outcome = Field(description="upheld 维持 | corrected 更正 | revoked 撤销（误列）")
+    changes: dict[str, str | None] | None = Field(
+        default=None,
+        description=f"only with corrected: the fields to change ({', '.join(CORRECTABLE)})",
+    )
+
+
+class CorrectionRequest(_ActionRequest):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "actor": "常州市中级人民法院执行局",
+                    "reason": "惩戒期限录入有误",
+                    "changes": {"valid_to": "2026-02-28"},
+                    "on": "2024-05-20",
+                }
+            ]
+        },
+    )
+
+    changes: dict[str, str | None] = Field(
+        default_factory=dict,
+        description=f"字段及新值 / fields to change and their new values ({', '.join(CORRECTABLE)}); "
+        "null or empty clears an optional date",
+    )
+
+
+class RevocationRequest(_ActionRequest):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "actor": "常州市中级人民法院执行局",
+                    "reason": "身份信息比对错误，误列",
+                    "on": "2024-05-20",
+                }
+            ]
+        },
+    )
+
+
+class RepairApplicationRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "applicant": _EXAMPLE_FIRM["name"],
+                    "evidence": "已履行（2023）苏04执123号判决确定的全部义务，附执行法院结案证明",
+                    "on": "2024-06-03",
+                }
+            ]
+        },
+    )
+
+    applicant: str = Field(default="", description="申请人 / who applies")
+    evidence: str = Field(default="", description="整改证明材料 / evidence of the corrected behaviour")
+    on: str | None = Field(default=None, description="申请日期 / filing day, YYYY-MM-DD (default today)")
+
+
+class RepairDecisionRequest(_ActionRequest):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "approve": True,
+                    "actor": "常州市中级人民法院",
+                    "reason": "已履行全部义务，符合信用修复条件",
+                    "on": "2024-07-01",
+                }
+            ]
+        },
+    )
+
+    approve: bool = Field(description="true 批准 approve | false 驳回 reject")
+
+
+# --- the periodic job --------------------------------------------------------------------------------------
+
+
+class JobRunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"on": "2024-07-01"}]})
+
+    on: str | None = Field(
+        default=None, description="运行日 / the day the run is for, YYYY-MM-DD (default today)"
+    )
+
+
+_PROPAGATION_EXAMPLE: dict[str, Any] = {
+    "records": 1490,
+    "added": 2,
+    "removed": 5,
+    "changed": 0,
+    "seconds": 0.412,
+}
+
+
+class JobReportOut(BaseModel):
+    """What one run of the periodic job did: expiries, red entries removed, the full propagation."""
+
+    model_config = _examples(
+        {
+            "job_id": 12,
+            "run_on": "2024-07-01",
+            "ran": True,
+            "expired": ["CZ-B-2021-000045"],
+            "removed": [],
+            "propagation": _PROPAGATION_EXAMPLE,
+        }
+    )
+
+    job_id: int | None
+    run_on: dt.date
+    ran: bool
+    expired: list[str] = Field(description="entries expired (valid_to passed), each with an exit notice")
+    removed: list[str] = Field(description="red entries removed by cross-comparison")
+    propagation: dict[str, Any] = Field(
+        description="the full propagation run: records, added, removed, changed"
+    )
+
+
+class JobRunOut(BaseModel):
+    """A recorded run of the periodic job."""
+
+    model_config = _examples(
+        {
+            "job_id": 12,
+            "started_at": "2024-07-01T01:00:00Z",
+            "finished_at": "2024-07-01T01:00:03Z",
+            "run_on": "2024-07-01",
+            "status": "done",
+            "report": {
+                "run_on": "2024-07-01",
+                "expired": ["CZ-B-2021-000045"],
+                "removed": [],
+                "propagation": _PROPAGATION_EXAMPLE,
+            },
+        }
+    )
+
+    job_id: int
+    started_at: str
+    finished_at: str | None
+    run_on: dt.date
+    status: str = Field(description="running | done | failed")
+    report: dict[str, Any] | None
+
+    @classmethod
+    def from_record(cls, record: JobRun) -> JobRunOut:
+        return cls(
+            job_id=record.pk,
+            started_at=record.started_at,
+            finished_at=record.finished_at,
+            run_on=record.run_on,
+            status=record.status,
+            report=dict(record.report) if record.report is not None else None,
+        )
+
+
+class JobListResponse(BaseModel):
+    model_config = _examples(
+        {
+            "jobs": [
+                {
+                    "job_id": 12,
+                    "started_at": "2024-07-01T01:00:00Z",
+                    "finished_at": "2024-07-01T01:00:03Z",
+                    "run_on": "2024-07-01",
+                    "status": "done",
+                    "report": {"run_on": "2024-07-01", "expired": [], "removed": [], "propagation": {}},
+                }
+            ]
+        }
+    )
+
+    jobs: list[JobRunOut] = Field(description="most recent first")

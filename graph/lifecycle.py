@@ -98,6 +98,10 @@ def allowed_actions(entry: EntryRecord, on: dt.date | None = None) -> list[Actio
     return actions
 
 
+def _listed(actions: list[Action]) -> str:
+    return "、".join(ACTION_LABELS[action] for action in actions) or "无"
+
+
 def state_of(entry: EntryRecord) -> dict[str, str | None]:
     """The replayable state of an entry, as the text the store keeps."""
     values: dict[str, object] = {
@@ -134,10 +138,9 @@ def plan(
     """Decide ``action`` on ``entry``: the :class:`Transition` to write, or :class:`InvalidTransition`."""
     allowed = allowed_actions(entry, on)
     if action not in allowed:
-        listed = "、".join(ACTION_LABELS[a] for a in allowed) or "无"
         raise InvalidTransition(
             f"名单记录 {entry.entry_id} 当前状态为“{STATUS_LABELS[entry.status]}”，不能{ACTION_LABELS[action]}；"
-            f"当前允许的操作：{listed}"
+            f"当前允许的操作：{_listed(allowed)}"
         )
     if not actor.strip():
         raise InvalidRequest("请注明操作人（actor）")
@@ -277,10 +280,12 @@ def apply_for_repair(
 ) -> int:
     """File a credit repair application (信用修复申请) for a black entry; returns its id."""
     entry = _entry(store, entry_id)
-    if Action.approve_repair not in allowed_actions(entry, on):
+    allowed = allowed_actions(entry, on)
+    if Action.approve_repair not in allowed:
         raise InvalidTransition(
             f"名单记录 {entry.entry_id} 当前状态为“{STATUS_LABELS[entry.status]}”"
-            f"{'' if entry.kind is ListKind.black else '（红名单）'}，不能申请信用修复"
+            f"{'' if entry.kind is ListKind.black else '（红名单）'}，不能申请信用修复；"
+            f"当前允许的操作：{_listed(allowed)}"
         )
     if not applicant.strip() or not evidence.strip():
         raise InvalidRequest("信用修复申请须写明申请人和整改证明材料")
@@ -305,9 +310,13 @@ def decide_repair(
     if application is None:
         raise NotFound(f"未找到信用修复申请 {application_id}")
     if application.status != "pending":
-        raise InvalidTransition(f"信用修复申请 {application_id} 已处理（{application.status}），不能再次决定")
+        raise InvalidTransition(
+            f"信用修复申请 {application_id} 已处理（{application.status}），不能再次决定；当前允许的操作：无"
+        )
     entry = store.entry_by_pk(application.entry_pk)
     if not approve:
+        if not actor.strip():
+            raise InvalidRequest("请注明操作人（actor）")
         if not reason.strip():
             raise InvalidRequest("驳回信用修复申请须说明理由")
         store.decide_repair_application(application_id, status="rejected", actor=actor, reason=reason, on=day)

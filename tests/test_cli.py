@@ -141,8 +141,6 @@ def test_load_missing_path_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_sample_load_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("loaders.sample")
-    pytest.importorskip("loaders.load")
     out_dir = tmp_path / "sample"
     db = tmp_path / "city.db"
     sample = [
@@ -173,7 +171,6 @@ def test_sample_load_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_load_rejects_a_bad_file_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("loaders.load")
     persons = tmp_path / "persons.csv"
     wrong = OLD_LR[:-1] + ("0" if OLD_LR[-1] != "0" else "1")
     persons.write_text(f"id_number,name\n{CLEAN},周清\n{wrong},王错\n", encoding="utf-8")
@@ -192,8 +189,6 @@ def test_load_rejects_a_bad_file_and_writes_nothing(
 def test_demo_runs_twice_on_the_same_db(
     tmp_path: Path, served: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("loaders.sample")
-    pytest.importorskip("loaders.load")
     db = tmp_path / "demo.db"
     demo = ["--db", str(db), "demo", "--enterprises", "150", "--out", str(tmp_path / "s"), "--port", "9877"]
     assert main(demo) == 0

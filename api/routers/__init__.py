@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers import entries, health, subjects
+from api.routers import entries, health, jobs, lifecycle, public, subjects
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, subjects.router, entries.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    subjects.router,
+    entries.router,
+    lifecycle.router,
+    jobs.router,
+    public.router,
+)
 
 __all__ = ["ROUTERS"]

@@ -391,3 +391,36 @@ class Store(Protocol):
         (target ``subject`` for direct entries, the role for derived ones). Entries under
         verification are included; the caller reports them as suspended (R5)."""
         ...
+
+    # --- publicity (R10, §六(三))
+    def public_entries(
+        self,
+        at: dt.date,
+        *,
+        kind: ListKind | None = None,
+        list_type: str | None = None,
+        search: str | None = None,
+        after: tuple[dt.date, str] | None = None,
+        limit: int = 50,
+    ) -> list[EntryRecord]:
+        """Entries that apply on ``at`` (effective or under verification then; never draft, publicised or
+        revoked), newest first by ``(valid_from, entry_id)``, the page after ``after`` (a keyset).
+
+        ``search`` finds an enterprise by a substring of its name or its exact code, and a person by the
+        exact id number only (never by name). Records are unmasked: the caller publishes them masked.
+        """
+        ...
+
+    def public_notices(
+        self,
+        until: dt.date,
+        *,
+        kind: str | None = None,
+        since: dt.date | None = None,
+        after: tuple[dt.date, int] | None = None,
+        limit: int = 50,
+    ) -> list[tuple[NoticeRecord, EntryRecord]]:
+        """Exit and correction notices (never apology or reclaim ones) published from ``since`` to
+        ``until``, newest first by ``(published_on, notice pk)``, the page after ``after``; each with its
+        entry. Texts are unmasked: the caller publishes them masked."""
+        ...

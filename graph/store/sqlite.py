@@ -36,7 +36,7 @@ from graph.frames import (
     Rederive,
     RunSummary,
 )
-from graph.ids import SubjectType
+from graph.ids import SubjectType, compact
 from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role, Target
 from graph.store.port import (
     BATCH_COLUMNS,
@@ -1100,6 +1100,58 @@ class SQLiteStore:
                 )
             )
         return rows
+
+    # --- publicity (R10, §六(三)) ----------------------------------------------------------------------------
+
+    def public_entries(
+        self,
+        at: dt.date,
+        *,
+        kind: ListKind | None = None,
+        list_type: str | None = None,
+        search: str | None = None,
+        after: tuple[dt.date, str] | None = None,
+        limit: int = 50,
+    ) -> list[EntryRecord]:
+        wanted = (search or "").strip() or None
+        # LIKE wildcards typed by the public are searched for literally.
+        escaped = (
+            None if wanted is None else wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        )
+        params = {
+            "at": at.isoformat(),
+            "kind": None if kind is None else kind.value,
+            "list_type": list_type,
+            "search": wanted,
+            "code": None if wanted is None else compact(wanted),
+            "name_like": None if escaped is None else f"%{escaped}%",
+            "after_from": None if after is None else after[0].isoformat(),
+            "after_id": None if after is None else after[1],
+            "limit": limit,
+        }
+        return [_entry(row) for row in self._read(sql("public_entries"), params)]
+
+    def public_notices(
+        self,
+        until: dt.date,
+        *,
+        kind: str | None = None,
+        since: dt.date | None = None,
+        after: tuple[dt.date, int] | None = None,
+        limit: int = 50,
+    ) -> list[tuple[NoticeRecord, EntryRecord]]:
+        params = {
+            "until": until.isoformat(),
+            "kind": kind,
+            "since": None if since is None else since.isoformat(),
+            "after_on": None if after is None else after[0].isoformat(),
+            "after_pk": None if after is None else after[1],
+            "limit": limit,
+        }
+        return [
+            (NoticeRecord(r[0], r[1], r[2], r[3], _required_date(r[4]), r[5]), _entry(r[6:21]))
+            for r in self._read(sql("public_notices"), params)
+        ]
 
 
 def _statements(script: str) -> list[str]:

@@ -184,6 +184,8 @@ def test_rejected_repair_changes_nothing_but_is_recorded(store: Store) -> None:
     )
     with pytest.raises(InvalidRequest):
         decide_repair(store, application, approve=False, actor="法院", reason=" ", on=day("2024-01-05"))
+    with pytest.raises(InvalidRequest, match="操作人"):
+        decide_repair(store, application, approve=False, actor="", reason="尚未履行", on=day("2024-01-05"))
     decide_repair(
         store, application, approve=False, actor="法院", reason="尚未全部履行", on=day("2024-01-05")
     )
@@ -272,7 +274,7 @@ def test_invalid_transitions_list_what_is_allowed(store: Store) -> None:
     assert "维持" in twice.value.detail
     assert "撤销" in twice.value.detail
     store.write_batch(batch(list_entries=[entry("R3", OTHER, kind="red", list_type=RED_LIST, act_date=None)]))
-    with pytest.raises(InvalidTransition, match="红名单"):
+    with pytest.raises(InvalidTransition, match=r"红名单.*当前允许的操作：提出异议"):
         apply_for_repair(store, "R3", applicant="x", evidence="y")
     with pytest.raises(InvalidRequest, match="理由"):
         act(store, "R3", Action.revoke, actor="认定单位", reason="  ")

@@ -4,6 +4,8 @@
 -- First day on which the entry no longer applies, when it ended before its validity did (repair,
 -- removal by cross-comparison). A revoked entry never applied: its status alone says so.
 ALTER TABLE list_entries ADD COLUMN ended_on TEXT;
+-- The public list pages through entries newest first (queries/sql/public_entries.sql).
+CREATE INDEX list_entries_by_validity ON list_entries (valid_from, entry_id);
 
 -- Minimum days between an entry's valid_from and an approved repair, per list type (NULL: no minimum).
 ALTER TABLE list_policies ADD COLUMN repair_min_days INTEGER;
