@@ -220,7 +220,7 @@ def cmd_serve(args: argparse.Namespace, db: Path) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, db: Path) -> int:
-    from graph.propagation import run_full
+    from graph.jobs import run_job
     from loaders.load import load_paths
 
     paths = _generate(args.out, args.enterprises, args.seed, None)
@@ -232,8 +232,16 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
         if not report.ok:
             print("错误：样例数据导入未通过，详见上方报告", file=sys.stderr)
             return 1
-        _progress("全量传播 full propagation …")
-        print(summary_line(run_full(store)))
+        # The periodic job, as a deployment would run it: expiries (with their exit notices), full
+        # propagation and cross-comparison.
+        _progress("定期任务 periodic job: expiries, full propagation, cross-comparison …")
+        job = run_job(store)
+        propagated = job.propagation
+        print(
+            f"定期任务完成 job done：到期移出 {len(job.expired)} 条，交叉比对移出红名单 {len(job.removed)} 条；"
+            f"派生记录 {propagated.get('records', 0)} 条（新增 +{propagated.get('added', 0)}，"
+            f"撤除 -{propagated.get('removed', 0)}，变更 ~{propagated.get('changed', 0)}）"
+        )
     finally:
         store.close()
     return cmd_serve(args, db)

@@ -194,7 +194,10 @@ def test_demo_runs_twice_on_the_same_db(
     assert main(demo) == 0
     first = capsys.readouterr().out
     assert "导入完成" in first
+    assert "定期任务完成" in first
     assert "http://127.0.0.1:9877/docs" in first
     assert served["factory"] is True
     assert main(demo) == 0
-    assert "新增 +0" in capsys.readouterr().out
+    second = capsys.readouterr().out
+    assert "新增 +0" in second
+    assert "到期移出 0 条" in second  # the first run already expired what had ended
