@@ -77,3 +77,65 @@ class RunSummary:
     changed: int
     seconds: float
     run_id: int
+
+
+# --- trigger–feedback (R8) -----------------------------------------------------------------------------------
+
+#: What identifies a measure application: the entry, the subject reached, the role edge of the path (0 for
+#: the entry's own subject), the measure and the department that implements it.
+APPLICATION_KEY = ["entry_pk", "subject_pk", "role_pk", "measure_id", "department"]
+FINGERPRINTS = ["entry_fp", "measure_fp", "path_fp"]
+#: Applications in force on a day, as a store reads them for :func:`graph.dispatch.plan_dispatches`.
+CURRENT_COLUMNS = [*APPLICATION_KEY, *FINGERPRINTS, "payload"]
+#: Applications already dispatched, with the entry's state that explains an ending.
+PREVIOUS_COLUMNS = [
+    "application_pk",
+    *APPLICATION_KEY,
+    *FINGERPRINTS,
+    "active",
+    "ended_reason",
+    "entry_status",
+    "entry_valid_to",
+    "entry_ended_on",
+    "suspended",
+    "measure_listed",
+    "measure_matches",
+    "last_dispatch_pk",
+]
+#: Dispatches to write: ``application_pk`` is the existing row (``None`` for a first start); ``payload`` is
+#: ``None`` for an ending, which repeats what was last told (``last_dispatch_pk``).
+PLANNED_COLUMNS = [
+    "action",
+    "reason",
+    "recall",
+    "application_pk",
+    *APPLICATION_KEY,
+    *FINGERPRINTS,
+    "payload",
+    "last_dispatch_pk",
+]
+
+
+@dataclass(slots=True)
+class DispatchFrames:
+    current: pd.DataFrame
+    previous: pd.DataFrame
+
+
+#: What a store calls, inside its write transaction, to decide the dispatches from the frames it read.
+DispatchPlanner = Callable[[DispatchFrames], pd.DataFrame]
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchSummary:
+    run_id: int | None
+    run_on: str
+    started: int
+    changed: int
+    ended: int
+    recalled: int
+    webhook_deliveries: int
+
+    @property
+    def total(self) -> int:
+        return self.started + self.changed + self.ended

@@ -1,5 +1,6 @@
-"""The periodic job (§五(二), R7): expiries, cross-comparison and propagation, recorded and never run twice
-at once.
+"""The periodic job (§五(二), §七(一), R7, R8): expiries, propagation, cross-comparison, dispatches to the
+implementing departments, reminders of overdue feedback and a webhook delivery pass — recorded and never
+run twice at once.
 
 A run takes a lock in the store (a ``running`` job record); a run that died holding it is taken over once
 the lock is stale. Every run is recorded with its day, start, end, status and what it changed.
@@ -11,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.delivery import deliver_due
+from graph.dispatch import FEEDBACK_DAYS, REMIND_EVERY_DAYS, dispatch_all, remind_overdue
 from graph.lifecycle import cross_compare, expire_due
 from graph.propagation import run_full
 from graph.store.port import Store
@@ -24,6 +27,9 @@ class JobReport:
     expired: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     propagation: dict[str, Any] = field(default_factory=dict)
+    dispatches: dict[str, Any] = field(default_factory=dict)
+    reminders: int = 0
+    deliveries: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -31,13 +37,24 @@ class JobReport:
             "expired": self.expired,
             "removed": self.removed,
             "propagation": self.propagation,
+            "dispatches": self.dispatches,
+            "reminders": self.reminders,
+            "deliveries": self.deliveries,
         }
 
 
-def run_job(store: Store, on: dt.date | None = None) -> JobReport:
-    """Expire what has ended, end red entries that now conflict with black ones, and recompute every derived
-    record (a full run, which also corrects any drift of the incremental state). Returns ``ran=False``
-    when another run holds the lock."""
+def run_job(
+    store: Store,
+    on: dt.date | None = None,
+    *,
+    feedback_days: int = FEEDBACK_DAYS,
+    remind_every_days: int = REMIND_EVERY_DAYS,
+    deliver: bool = True,
+) -> JobReport:
+    """Expire what has ended, recompute every derived record (a full run, which also corrects any drift of
+    the incremental state), end red entries that now conflict with black ones, dispatch every change of the
+    measures in force on ``on``, remind departments of overdue feedback and send what the outbox holds.
+    Returns ``ran=False`` when another run holds the lock."""
     day = on or dt.date.today()
     job_id = store.start_job(day)
     report = JobReport(job_id=job_id, run_on=day, ran=job_id is not None)
@@ -46,7 +63,7 @@ def run_job(store: Store, on: dt.date | None = None) -> JobReport:
     try:
         report.expired = expire_due(store, day)
         summary = run_full(store)
-        report.removed = cross_compare(store, day)
+        report.removed = cross_compare(store, day, feedback_days=feedback_days)
         report.propagation = {
             "records": summary.records,
             "added": summary.added,
@@ -54,6 +71,16 @@ def run_job(store: Store, on: dt.date | None = None) -> JobReport:
             "changed": summary.changed,
             "seconds": round(summary.seconds, 3),
         }
+        dispatched = dispatch_all(store, day, feedback_days=feedback_days)
+        report.dispatches = {
+            "started": dispatched.started,
+            "changed": dispatched.changed,
+            "ended": dispatched.ended,
+            "recalled": dispatched.recalled,
+        }
+        report.reminders = remind_overdue(store, day, every_days=remind_every_days)
+        if deliver:
+            report.deliveries = deliver_due(store).to_dict()
     except BaseException as exc:
         store.finish_job(job_id, status="failed", report={**report.to_dict(), "error": str(exc)})
         raise

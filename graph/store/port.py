@@ -19,7 +19,14 @@ from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role
 if TYPE_CHECKING:
     import pandas as pd
 
-    from graph.frames import DerivedFrames, PropagationInputs, Rederive, RunSummary
+    from graph.frames import (
+        DerivedFrames,
+        DispatchPlanner,
+        DispatchSummary,
+        PropagationInputs,
+        Rederive,
+        RunSummary,
+    )
 
 
 class FileKind(StrEnum):
@@ -253,6 +260,88 @@ class NoticeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class DispatchRecord:
+    """A dispatch to an implementing department (R8): start, change or end one measure for one subject.
+
+    ``payload`` holds what the department needs (subject, entry, measure, path) as it was when sent.
+    ``outcome`` is the newest feedback, if any; ``acknowledged`` says the department has confirmed receipt
+    (by reading past it in its feed, by a delivered webhook, or by answering)."""
+
+    pk: int
+    run_pk: int
+    department: str
+    action: str
+    reason: str
+    recall: bool
+    entry_id: str
+    measure_id: str
+    payload: Mapping[str, Any]
+    created_at: str
+    created_on: dt.date
+    due_on: dt.date
+    recalled_by: int | None
+    outcome: str | None
+    acknowledged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRecord:
+    pk: int
+    dispatch_pk: int
+    outcome: str
+    reason: str | None
+    applied_on: dt.date
+    actor: str
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchStats:
+    """Counts for one department (``measure_id`` ``None``) or one measure of a department (§八(三))."""
+
+    department: str
+    measure_id: str | None
+    dispatched: int
+    acknowledged: int
+    applied: int
+    not_applicable: int
+    failed: int
+    unanswered: int
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRecord:
+    pk: int
+    department: str
+    url: str
+    active: bool
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An outbox row leased for sending: POST the dispatch (or a reminder of it) to ``url``, signed with
+    ``secret``; ``idempotency_key`` is the same on every attempt so the receiver can drop repeats."""
+
+    outbox_pk: int
+    url: str
+    secret: str
+    event: str
+    idempotency_key: str
+    dispatch: DispatchRecord
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxState:
+    pending: int
+    delivered: int
+    given_up: int
+    oldest_pending_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class JobRun:
     pk: int
     started_at: str
@@ -424,3 +513,67 @@ class Store(Protocol):
         ``until``, newest first by ``(published_on, notice pk)``, the page after ``after``; each with its
         entry. Texts are unmasked: the caller publishes them masked."""
         ...
+
+    # --- trigger–feedback (R8, §七(一), §八(三))
+    def dispatch(
+        self,
+        on: dt.date,
+        scope: Collection[int] | None,
+        plan: DispatchPlanner,
+        *,
+        feedback_days: int,
+    ) -> DispatchSummary:
+        """In one write transaction: read the measure applications in force on ``on`` and those dispatched,
+        for the entries of ``scope`` (``None`` = all), call ``plan`` on them, and write the dispatches it
+        returns (due ``feedback_days`` later), the applications' new state, the recalls and the outbox rows
+        for departments with a webhook."""
+        ...
+
+    def dispatch_feed(self, department: str, *, after: int, limit: int) -> list[DispatchRecord]:
+        """The department's dispatches with a cursor above ``after``, oldest first; reading past ``after``
+        acknowledges everything up to it."""
+        ...
+
+    def dispatch_record(self, dispatch_pk: int) -> DispatchRecord | None: ...
+
+    def entry_dispatches(self, entry_pk: int) -> list[DispatchRecord]: ...
+
+    def record_feedback(
+        self, dispatch_pk: int, *, outcome: str, reason: str | None, applied_on: dt.date, actor: str
+    ) -> FeedbackRecord: ...
+
+    def feedback(self, dispatch_pk: int) -> list[FeedbackRecord]: ...
+
+    def dispatch_stats(self, on: dt.date, *, by_measure: bool) -> list[DispatchStats]:
+        """Per department (or per department and measure): dispatched, acknowledged, answered by outcome,
+        unanswered, and overdue on ``on`` (unanswered past the due day)."""
+        ...
+
+    def overdue_dispatches(
+        self, on: dt.date, *, department: str | None, limit: int
+    ) -> list[DispatchRecord]: ...
+
+    def remind_overdue(self, on: dt.date, *, every_days: int) -> int: ...
+
+    def set_webhook(self, department: str, *, url: str, secret: str) -> WebhookRecord:
+        """Register (or replace) the department's webhook. Dispatches created from then on are queued to it;
+        earlier ones stay in the department's feed."""
+        ...
+
+    def disable_webhook(self, department: str) -> bool: ...
+
+    def webhooks(self) -> list[WebhookRecord]: ...
+
+    def lease_deliveries(self, now: dt.datetime, *, limit: int, lease: dt.timedelta) -> list[Delivery]:
+        """Due outbox rows, leased until ``now + lease`` so that no other deliverer sends them meanwhile."""
+        ...
+
+    def delivery_succeeded(self, outbox_pk: int, at: dt.datetime) -> None: ...
+
+    def delivery_failed(
+        self, outbox_pk: int, at: dt.datetime, *, error: str, retry_at: dt.datetime | None
+    ) -> None:
+        """Record a failed attempt: retried at ``retry_at``, or given up when it is ``None``."""
+        ...
+
+    def outbox_state(self) -> OutboxState: ...

@@ -30,8 +30,13 @@ import pandas as pd
 from graph.days import OPEN_END, OPEN_START
 from graph.errors import ConflictError, NotFound, StoreError
 from graph.frames import (
+    CURRENT_COLUMNS,
+    PREVIOUS_COLUMNS,
     RECORD_COLUMNS,
     DerivedFrames,
+    DispatchFrames,
+    DispatchPlanner,
+    DispatchSummary,
     PropagationInputs,
     Rederive,
     RunSummary,
@@ -41,19 +46,25 @@ from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role, Targe
 from graph.store.port import (
     BATCH_COLUMNS,
     CheckRow,
+    Delivery,
     DerivedRecordRow,
+    DispatchRecord,
+    DispatchStats,
     EntryEvent,
     EntryRecord,
+    FeedbackRecord,
     FileKind,
     JobRun,
     LoadBatch,
     NoticeRecord,
     ObjectionRecord,
+    OutboxState,
     RepairApplication,
     RoleRecord,
     SubjectRecord,
     Suspension,
     Transition,
+    WebhookRecord,
     WriteCounts,
 )
 from queries.catalog import sql
@@ -1153,6 +1164,348 @@ class SQLiteStore:
             for r in self._read(sql("public_notices"), params)
         ]
 
+    # --- trigger–feedback (R8, §七(一), §八(三)) ------------------------------------------------------------
+
+    def dispatch(
+        self,
+        on: dt.date,
+        scope: Collection[int] | None,
+        plan: DispatchPlanner,
+        *,
+        feedback_days: int,
+    ) -> DispatchSummary:
+        day = on.isoformat()
+        due = (on + dt.timedelta(days=feedback_days)).isoformat()
+        try:
+            with self._write() as conn:
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS dispatch_scope (entry_pk INTEGER PRIMARY KEY)")
+                conn.execute("DELETE FROM temp.dispatch_scope")
+                if scope is None:
+                    conn.execute("INSERT INTO temp.dispatch_scope SELECT pk FROM list_entries")
+                else:
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO temp.dispatch_scope VALUES (?)", [(int(pk),) for pk in scope]
+                    )
+                params = {"at": day}
+                current = pd.DataFrame(
+                    conn.execute(sql("dispatch_applications"), params).fetchall(), columns=CURRENT_COLUMNS
+                )
+                previous = pd.DataFrame(
+                    conn.execute(sql("dispatch_previous"), params).fetchall(), columns=PREVIOUS_COLUMNS
+                )
+                planned = plan(DispatchFrames(current=current, previous=previous))
+                summary = self._write_dispatches(conn, planned, on=day, due=due, scope=scope)
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入联合奖惩推送失败：{exc}") from exc
+        return summary
+
+    def _write_dispatches(
+        self,
+        conn: sqlite3.Connection,
+        planned: pd.DataFrame,
+        *,
+        on: str,
+        due: str,
+        scope: Collection[int] | None,
+    ) -> DispatchSummary:
+        counts = {action: int((planned["action"] == action).sum()) for action in ("start", "change", "end")}
+        recalled = int(planned["recall"].fillna(0).astype(int).sum()) if len(planned) else 0
+        if planned.empty:
+            return DispatchSummary(None, on, 0, 0, 0, 0, 0)
+        now = _now()
+        run_pk = int(
+            conn.execute(
+                "INSERT INTO dispatch_runs (at, run_on, scope, started, changed, ended, recalled) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    now,
+                    on,
+                    "all" if scope is None else str(len(scope)),
+                    counts["start"],
+                    counts["change"],
+                    counts["end"],
+                    recalled,
+                ),
+            ).lastrowid
+            or 0
+        )
+        base = int(conn.execute("SELECT coalesce(max(pk), 0) + 1 FROM dispatches").fetchone()[0])
+        rows = planned.reset_index(drop=True)
+        pks = np.arange(base, base + len(rows), dtype=np.int64)
+        inserts: list[tuple[Any, ...]] = []
+        ends: list[tuple[Any, ...]] = []
+        new_apps: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        recalls: list[tuple[Any, ...]] = []
+        for pk, row in zip(pks.tolist(), rows.to_dict("records"), strict=True):
+            key = (
+                int(row["entry_pk"]),
+                int(row["subject_pk"]),
+                int(row["role_pk"]),
+                row["measure_id"],
+                row["department"],
+            )
+            head = (pk, run_pk, row["department"], row["action"], row["reason"], int(row["recall"]))
+            tail = (key[1], key[0], key[2], key[3], now, on, due)
+            fps = (row["entry_fp"], row["measure_fp"], row["path_fp"])
+            application = row["application_pk"]
+            if row["action"] == "end":
+                ends.append((*head, *tail, int(row["last_dispatch_pk"])))
+                updates.append((*fps, 0, row["reason"], pk, int(application)))
+                if row["recall"]:
+                    recalls.append((pk, *key, pk))
+                continue
+            inserts.append((*head, *tail, row["payload"]))
+            if application is None or pd.isna(application):
+                new_apps.append((*key, *fps, pk))
+            else:
+                updates.append((*fps, 1, None, pk, int(application)))
+        columns = (
+            "pk, run_pk, department, action, reason, recall, subject_pk, entry_pk, role_pk, measure_id, "
+            "created_at, created_on, due_on, payload"
+        )
+        conn.executemany(
+            f"INSERT INTO dispatches ({columns}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, payload "
+            "FROM dispatches WHERE pk = ?",
+            ends,
+        )
+        conn.executemany(
+            f"INSERT INTO dispatches ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts
+        )
+        conn.executemany(
+            "INSERT INTO measure_applications (entry_pk, subject_pk, role_pk, measure_id, department, "
+            "entry_fp, measure_fp, path_fp, active, ended_reason, dispatch_pk) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?)",
+            new_apps,
+        )
+        conn.executemany(
+            "UPDATE measure_applications SET entry_fp = ?, measure_fp = ?, path_fp = ?, active = ?, "
+            "ended_reason = ?, dispatch_pk = ? WHERE pk = ?",
+            updates,
+        )
+        # A revocation withdraws everything told before about the same application (误列: 撤回).
+        conn.executemany(
+            "UPDATE dispatches SET recalled_by = ? WHERE entry_pk = ? AND subject_pk = ? AND role_pk = ? "
+            "AND measure_id = ? AND department = ? AND pk < ? AND recalled_by IS NULL",
+            recalls,
+        )
+        queued = conn.execute(
+            "INSERT INTO outbox (webhook_pk, event, dispatch_pk, next_attempt_at) "
+            "SELECT w.pk, 'dispatch', d.pk, ? FROM dispatches AS d "
+            "JOIN webhooks AS w ON w.department = d.department AND w.active = 1 WHERE d.pk >= ?",
+            (now, base),
+        ).rowcount
+        return DispatchSummary(
+            run_pk, on, counts["start"], counts["change"], counts["end"], recalled, int(queued or 0)
+        )
+
+    def _dispatches(self, clause: str, params: Mapping[str, Any]) -> list[DispatchRecord]:
+        return [_dispatch(row) for row in self._read(sql("dispatch_records") + clause, params)]
+
+    def dispatch_feed(self, department: str, *, after: int, limit: int) -> list[DispatchRecord]:
+        if after > 0:
+            try:
+                with self._write() as conn:
+                    conn.execute(
+                        "INSERT INTO department_cursors (department, acknowledged, updated_at) "
+                        "SELECT ?, min(?, coalesce(max(pk), 0)), ? FROM dispatches WHERE department = ? "
+                        "ON CONFLICT (department) DO UPDATE SET "
+                        "acknowledged = max(acknowledged, excluded.acknowledged), updated_at = excluded.updated_at",
+                        (department, after, _now(), department),
+                    )
+            except sqlite3.Error as exc:
+                raise StoreError(f"记录推送确认失败：{exc}") from exc
+        return self._dispatches(
+            " WHERE d.department = :department AND d.pk > :after ORDER BY d.pk LIMIT :limit",
+            {"department": department, "after": after, "limit": limit},
+        )
+
+    def dispatch_record(self, dispatch_pk: int) -> DispatchRecord | None:
+        found = self._dispatches(" WHERE d.pk = :pk", {"pk": dispatch_pk})
+        return found[0] if found else None
+
+    def entry_dispatches(self, entry_pk: int) -> list[DispatchRecord]:
+        return self._dispatches(" WHERE d.entry_pk = :entry_pk ORDER BY d.pk", {"entry_pk": entry_pk})
+
+    def record_feedback(
+        self, dispatch_pk: int, *, outcome: str, reason: str | None, applied_on: dt.date, actor: str
+    ) -> FeedbackRecord:
+        recorded_at = _now()
+        try:
+            with self._write() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO dispatch_feedback (dispatch_pk, outcome, reason, applied_on, actor, recorded_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (dispatch_pk, outcome, reason, applied_on.isoformat(), actor, recorded_at),
+                )
+                pk = int(cursor.lastrowid or 0)
+        except sqlite3.IntegrityError as exc:
+            raise NotFound(f"未找到推送记录 {dispatch_pk}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"记录反馈失败：{exc}") from exc
+        return FeedbackRecord(pk, dispatch_pk, outcome, reason, applied_on, actor, recorded_at)
+
+    def feedback(self, dispatch_pk: int) -> list[FeedbackRecord]:
+        return [
+            FeedbackRecord(r[0], r[1], r[2], r[3], _required_date(r[4]), r[5], r[6])
+            for r in self._read(
+                "SELECT pk, dispatch_pk, outcome, reason, applied_on, actor, recorded_at FROM dispatch_feedback "
+                "WHERE dispatch_pk = :pk ORDER BY pk",
+                {"pk": dispatch_pk},
+            )
+        ]
+
+    def dispatch_stats(self, on: dt.date, *, by_measure: bool) -> list[DispatchStats]:
+        rows = self._read(sql("dispatch_stats"), {"on": on.isoformat(), "by_measure": int(by_measure)})
+        return [DispatchStats(r[0], r[1], *(int(value or 0) for value in r[2:9])) for r in rows]
+
+    def overdue_dispatches(self, on: dt.date, *, department: str | None, limit: int) -> list[DispatchRecord]:
+        return self._dispatches(
+            " WHERE d.due_on < :on AND (:department IS NULL OR d.department = :department)"
+            " AND NOT EXISTS (SELECT 1 FROM dispatch_feedback AS g WHERE g.dispatch_pk = d.pk)"
+            " ORDER BY d.pk LIMIT :limit",
+            {"on": on.isoformat(), "department": department, "limit": limit},
+        )
+
+    def remind_overdue(self, on: dt.date, *, every_days: int) -> int:
+        day = on.isoformat()
+        since = (on - dt.timedelta(days=every_days)).isoformat()
+        now = _now()
+        try:
+            with self._write() as conn:
+                base = int(conn.execute("SELECT coalesce(max(pk), 0) FROM reminders").fetchone()[0])
+                reminded = conn.execute(
+                    "INSERT OR IGNORE INTO reminders (dispatch_pk, reminded_on) "
+                    "SELECT d.pk, ? FROM dispatches AS d WHERE d.due_on < ? "
+                    "AND NOT EXISTS (SELECT 1 FROM dispatch_feedback AS f WHERE f.dispatch_pk = d.pk) "
+                    "AND NOT EXISTS (SELECT 1 FROM reminders AS r WHERE r.dispatch_pk = d.pk "
+                    "                AND r.reminded_on > ?)",
+                    (day, day, since),
+                ).rowcount
+                conn.execute(
+                    "INSERT INTO outbox (webhook_pk, event, dispatch_pk, reminder_pk, next_attempt_at) "
+                    "SELECT w.pk, 'reminder', r.dispatch_pk, r.pk, ? FROM reminders AS r "
+                    "JOIN dispatches AS d ON d.pk = r.dispatch_pk "
+                    "JOIN webhooks AS w ON w.department = d.department AND w.active = 1 WHERE r.pk > ?",
+                    (now, base),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"记录逾期提醒失败：{exc}") from exc
+        return int(reminded or 0)
+
+    def set_webhook(self, department: str, *, url: str, secret: str) -> WebhookRecord:
+        now = _now()
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO webhooks (department, url, secret, active, created_at) VALUES (?, ?, ?, 1, ?) "
+                    "ON CONFLICT (department) DO UPDATE SET url = excluded.url, secret = excluded.secret, "
+                    "active = 1, created_at = excluded.created_at",
+                    (department, url, secret, now),
+                )
+                row = conn.execute(
+                    "SELECT pk, department, url, active, created_at FROM webhooks WHERE department = ?",
+                    (department,),
+                ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"登记回调地址失败：{exc}") from exc
+        return WebhookRecord(row[0], row[1], row[2], bool(row[3]), row[4])
+
+    def disable_webhook(self, department: str) -> bool:
+        try:
+            with self._write() as conn:
+                changed = conn.execute(
+                    "UPDATE webhooks SET active = 0 WHERE department = ? AND active = 1", (department,)
+                ).rowcount
+        except sqlite3.Error as exc:
+            raise StoreError(f"停用回调地址失败：{exc}") from exc
+        return bool(changed)
+
+    def webhooks(self) -> list[WebhookRecord]:
+        return [
+            WebhookRecord(r[0], r[1], r[2], bool(r[3]), r[4])
+            for r in self._read(
+                "SELECT pk, department, url, active, created_at FROM webhooks ORDER BY department", {}
+            )
+        ]
+
+    def lease_deliveries(self, now: dt.datetime, *, limit: int, lease: dt.timedelta) -> list[Delivery]:
+        stamp = _stamp(now)
+        until = _stamp(now + lease)
+        try:
+            with self._write() as conn:
+                rows = conn.execute(
+                    "SELECT o.pk, w.url, w.secret, o.event, o.dispatch_pk, o.reminder_pk, o.attempts "
+                    "FROM outbox AS o JOIN webhooks AS w ON w.pk = o.webhook_pk "
+                    "WHERE o.delivered_at IS NULL AND o.given_up_at IS NULL AND o.next_attempt_at <= ? "
+                    "AND (o.leased_until IS NULL OR o.leased_until <= ?) AND w.active = 1 "
+                    "ORDER BY o.next_attempt_at, o.pk LIMIT ?",
+                    (stamp, stamp, limit),
+                ).fetchall()
+                conn.executemany(
+                    "UPDATE outbox SET leased_until = ? WHERE pk = ?", [(until, row[0]) for row in rows]
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"读取待投递推送失败：{exc}") from exc
+        deliveries = []
+        for pk, url, secret, event, dispatch_pk, reminder_pk, attempts in rows:
+            record = self.dispatch_record(int(dispatch_pk))
+            if record is None:  # pragma: no cover - dispatches are never deleted
+                continue
+            key = f"{event}-{reminder_pk if event == 'reminder' else dispatch_pk}"
+            deliveries.append(
+                Delivery(
+                    outbox_pk=int(pk),
+                    url=url,
+                    secret=secret,
+                    event=event,
+                    idempotency_key=key,
+                    dispatch=record,
+                    attempts=int(attempts),
+                )
+            )
+        return deliveries
+
+    def delivery_succeeded(self, outbox_pk: int, at: dt.datetime) -> None:
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, leased_until = NULL, "
+                    "last_error = NULL WHERE pk = ?",
+                    (_stamp(at), outbox_pk),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"记录投递结果失败：{exc}") from exc
+
+    def delivery_failed(
+        self, outbox_pk: int, at: dt.datetime, *, error: str, retry_at: dt.datetime | None
+    ) -> None:
+        try:
+            with self._write() as conn:
+                if retry_at is None:
+                    conn.execute(
+                        "UPDATE outbox SET given_up_at = ?, attempts = attempts + 1, leased_until = NULL, "
+                        "last_error = ? WHERE pk = ?",
+                        (_stamp(at), error[:500], outbox_pk),
+                    )
+                else:
+                    conn.execute(
+                        "UPDATE outbox SET next_attempt_at = ?, attempts = attempts + 1, leased_until = NULL, "
+                        "last_error = ? WHERE pk = ?",
+                        (_stamp(retry_at), error[:500], outbox_pk),
+                    )
+        except sqlite3.Error as exc:
+            raise StoreError(f"记录投递结果失败：{exc}") from exc
+
+    def outbox_state(self) -> OutboxState:
+        row = self._read(
+            "SELECT sum(delivered_at IS NULL AND given_up_at IS NULL), sum(delivered_at IS NOT NULL), "
+            "sum(given_up_at IS NOT NULL), min(CASE WHEN delivered_at IS NULL AND given_up_at IS NULL "
+            "THEN next_attempt_at END) FROM outbox",
+            {},
+        )[0]
+        return OutboxState(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), row[3])
+
 
 def _statements(script: str) -> list[str]:
     """Split a migration script into complete SQL statements (``executescript`` would commit our
@@ -1178,3 +1531,30 @@ def _stage_columns(create: str) -> list[str]:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """A moment as the store's UTC text (comparable as text with :func:`_now`)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dispatch(row: Sequence[Any]) -> DispatchRecord:
+    return DispatchRecord(
+        pk=row[0],
+        run_pk=row[1],
+        department=row[2],
+        action=row[3],
+        reason=row[4],
+        recall=bool(row[5]),
+        entry_id=row[6],
+        measure_id=row[7],
+        payload=json.loads(row[8]),
+        created_at=row[9],
+        created_on=_required_date(row[10]),
+        due_on=_required_date(row[11]),
+        recalled_by=row[12],
+        outcome=row[13],
+        acknowledged=bool(row[14]),
+    )
