@@ -1143,6 +1143,9 @@ class JobReportOut(BaseModel):
             "expired": ["CZ-B-2021-000045"],
             "removed": [],
             "propagation": _PROPAGATION_EXAMPLE,
+            "dispatches": {"started": 3, "changed": 0, "ended": 2, "recalled": 0},
+            "reminders": 1,
+            "deliveries": {"delivered": 5, "retried": 0, "given_up": 0},
         }
     )
 
@@ -1153,6 +1156,14 @@ class JobReportOut(BaseModel):
     removed: list[str] = Field(description="red entries removed by cross-comparison")
     propagation: dict[str, Any] = Field(
         description="the full propagation run: records, added, removed, changed"
+    )
+    dispatches: dict[str, int] = Field(
+        default_factory=dict,
+        description="dispatches to implementing departments: started, changed, ended, recalled",
+    )
+    reminders: int = Field(default=0, description="overdue dispatches reminded")
+    deliveries: dict[str, int] = Field(
+        default_factory=dict, description="webhook delivery pass: delivered, retried, given_up"
     )
 
 

@@ -37,11 +37,12 @@ from graph.frames import (
     DispatchFrames,
     DispatchSummary,
 )
-from graph.store.port import DispatchRecord, FeedbackRecord, Store
+from graph.store.port import DispatchRecord, DispatchSettings, FeedbackRecord, Store
 
-#: Days a department has to answer a dispatch before it counts as overdue (configurable in the settings).
+#: Days a department has to answer a dispatch before it counts as overdue, until the credit authority
+#: sets its own (``credlink dispatch settings``, ``PUT /v1/dispatch-settings``; kept in the store).
 FEEDBACK_DAYS = 15
-#: An overdue dispatch is reminded again after this many days without feedback.
+#: An overdue dispatch is reminded again after this many days without feedback (same).
 REMIND_EVERY_DAYS = 7
 
 
@@ -208,26 +209,16 @@ def _action_order(column: pd.Series) -> pd.Series:
 # --- runs over a store ---------------------------------------------------------------------------------------
 
 
-def dispatch_all(
-    store: Store, on: dt.date | None = None, *, feedback_days: int = FEEDBACK_DAYS
-) -> DispatchSummary:
+def dispatch_all(store: Store, on: dt.date | None = None) -> DispatchSummary:
     """Dispatch every change of every entry's measure applications in force on ``on`` (default today)."""
     day = on or dt.date.today()
-    return store.dispatch(day, None, lambda frames: plan_dispatches(frames, day), feedback_days=feedback_days)
+    return store.dispatch(day, None, lambda frames: plan_dispatches(frames, day))
 
 
-def dispatch_entries(
-    store: Store,
-    entry_pks: Collection[int],
-    on: dt.date | None = None,
-    *,
-    feedback_days: int = FEEDBACK_DAYS,
-) -> DispatchSummary:
+def dispatch_entries(store: Store, entry_pks: Collection[int], on: dt.date | None = None) -> DispatchSummary:
     """Dispatch the changes of the given entries only (after a lifecycle action or a load)."""
     day = on or dt.date.today()
-    return store.dispatch(
-        day, sorted(set(entry_pks)), lambda frames: plan_dispatches(frames, day), feedback_days=feedback_days
-    )
+    return store.dispatch(day, sorted(set(entry_pks)), lambda frames: plan_dispatches(frames, day))
 
 
 def record_feedback(
@@ -264,10 +255,24 @@ def record_feedback(
     )
 
 
-def remind_overdue(store: Store, on: dt.date | None = None, *, every_days: int = REMIND_EVERY_DAYS) -> int:
+def remind_overdue(store: Store, on: dt.date | None = None) -> int:
     """Record a reminder (and queue it to the department's webhook) for every dispatch without feedback past
-    its due day, unless it was reminded less than ``every_days`` ago. Returns how many were reminded."""
-    return store.remind_overdue(on or dt.date.today(), every_days=every_days)
+    its due day, unless it was reminded less than the settings' ``remind_every_days`` ago. Returns how many
+    were reminded."""
+    return store.remind_overdue(on or dt.date.today())
+
+
+def set_settings(store: Store, *, feedback_days: int, remind_every_days: int, actor: str) -> DispatchSettings:
+    """Change the feedback period and the reminder interval (kept with who changed them and when)."""
+    if not 1 <= feedback_days <= 365:
+        raise InvalidRequest(f"反馈期限 feedback_days 应为 1 至 365 天，收到 {feedback_days}")
+    if not 1 <= remind_every_days <= 365:
+        raise InvalidRequest(f"提醒间隔 remind_every_days 应为 1 至 365 天，收到 {remind_every_days}")
+    if not actor.strip():
+        raise InvalidRequest("请注明操作人（actor）")
+    return store.set_dispatch_settings(
+        feedback_days=feedback_days, remind_every_days=remind_every_days, actor=actor
+    )
 
 
 def describe(record: DispatchRecord) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.delivery import deliver_due
-from graph.dispatch import FEEDBACK_DAYS, REMIND_EVERY_DAYS, dispatch_all, remind_overdue
+from graph.dispatch import dispatch_all, remind_overdue
 from graph.lifecycle import cross_compare, expire_due
 from graph.propagation import run_full
 from graph.store.port import Store
@@ -47,8 +47,6 @@ def run_job(
     store: Store,
     on: dt.date | None = None,
     *,
-    feedback_days: int = FEEDBACK_DAYS,
-    remind_every_days: int = REMIND_EVERY_DAYS,
     deliver: bool = True,
 ) -> JobReport:
     """Expire what has ended, recompute every derived record (a full run, which also corrects any drift of
@@ -63,7 +61,7 @@ def run_job(
     try:
         report.expired = expire_due(store, day)
         summary = run_full(store)
-        report.removed = cross_compare(store, day, feedback_days=feedback_days)
+        report.removed = cross_compare(store, day)
         report.propagation = {
             "records": summary.records,
             "added": summary.added,
@@ -71,14 +69,14 @@ def run_job(
             "changed": summary.changed,
             "seconds": round(summary.seconds, 3),
         }
-        dispatched = dispatch_all(store, day, feedback_days=feedback_days)
+        dispatched = dispatch_all(store, day)
         report.dispatches = {
             "started": dispatched.started,
             "changed": dispatched.changed,
             "ended": dispatched.ended,
             "recalled": dispatched.recalled,
         }
-        report.reminders = remind_overdue(store, day, every_days=remind_every_days)
+        report.reminders = remind_overdue(store, day)
         if deliver:
             report.deliveries = deliver_due(store).to_dict()
     except BaseException as exc:

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 
-from graph.dispatch import FEEDBACK_DAYS, dispatch_entries
+from graph.dispatch import dispatch_entries
 from graph.errors import CredlinkError, InvalidRequest, NotFound
 from graph.model import EntryStatus, ListKind
 from graph.store.port import EntryRecord, Store, Transition
@@ -265,7 +265,6 @@ def act(
     reason: str,
     on: dt.date | None = None,
     changes: Mapping[str, str | None] | None = None,
-    feedback_days: int = FEEDBACK_DAYS,
 ) -> EntryRecord:
     """Perform ``action`` on an entry, write it with its event, propagate the entry again and tell the
     implementing departments what starts, changes or ends (R8)."""
@@ -273,15 +272,15 @@ def act(
     day = on or dt.date.today()
     transition = plan(entry, action, actor=actor, reason=reason, on=day, changes=changes)
     store.apply_transition(transition)
-    _propagate_and_dispatch(store, [entry.pk], day, feedback_days)
+    _propagate_and_dispatch(store, [entry.pk], day)
     return _entry(store, entry_id)
 
 
-def _propagate_and_dispatch(store: Store, entry_pks: list[int], on: dt.date, feedback_days: int) -> None:
+def _propagate_and_dispatch(store: Store, entry_pks: list[int], on: dt.date) -> None:
     from graph.propagation import run_entries
 
     run_entries(store, entry_pks)
-    dispatch_entries(store, entry_pks, on, feedback_days=feedback_days)
+    dispatch_entries(store, entry_pks, on)
 
 
 def apply_for_repair(
@@ -311,7 +310,6 @@ def decide_repair(
     actor: str,
     reason: str,
     on: dt.date | None = None,
-    feedback_days: int = FEEDBACK_DAYS,
 ) -> EntryRecord:
     """Approve or reject a repair application. Approval needs the list type's minimum period to have passed
     since the entry took effect; it ends the entry (and its derived records) and publishes an exit notice."""
@@ -340,7 +338,7 @@ def decide_repair(
         )
     transition = plan(entry, Action.approve_repair, actor=actor, reason=reason, on=day)
     store.apply_transition(transition, repair_application=application_id)
-    _propagate_and_dispatch(store, [entry.pk], day, feedback_days)
+    _propagate_and_dispatch(store, [entry.pk], day)
     return _entry(store, entry.entry_id)
 
 
@@ -354,13 +352,7 @@ def expire_due(store: Store, on: dt.date | None = None, *, actor: str = "periodi
     return expired
 
 
-def cross_compare(
-    store: Store,
-    on: dt.date | None = None,
-    *,
-    actor: str = "cross_comparison",
-    feedback_days: int = FEEDBACK_DAYS,
-) -> list[str]:
+def cross_compare(store: Store, on: dt.date | None = None, *, actor: str = "cross_comparison") -> list[str]:
     """End every effective red entry whose subject has a black entry applying on ``on`` (R2): directly, or
     through a firm (a derived record) when the red list type's policy counts derived records."""
     day = on or dt.date.today()
@@ -370,5 +362,5 @@ def cross_compare(
         store.apply_transition(plan(red, Action.remove, actor=actor, reason=reason, on=day))
         removed.append(red.entry_id)
     if removed:
-        _propagate_and_dispatch(store, list(store.entry_pks(removed).values()), day, feedback_days)
+        _propagate_and_dispatch(store, list(store.entry_pks(removed).values()), day)
     return removed

@@ -34,12 +34,15 @@ def report_out(report: JobReport) -> JobReportOut:
         expired=report.expired,
         removed=report.removed,
         propagation=report.propagation,
+        dispatches=report.dispatches,
+        reminders=report.reminders,
+        deliveries=report.deliveries,
     )
 
 
 @router.post(
     "/run",
-    summary="立即运行定期任务 / run the periodic job now: expiries, cross-comparison, full propagation",
+    summary="立即运行定期任务 / run the periodic job now: expiries, propagation, cross-comparison, dispatches, reminders",
     response_model=JobReportOut,
     responses={
         **error_responses(400, 422, 503),

@@ -311,6 +311,14 @@ class DispatchStats:
 
 
 @dataclass(frozen=True, slots=True)
+class DispatchSettings:
+    feedback_days: int
+    remind_every_days: int
+    changed_at: str | None
+    changed_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookRecord:
     pk: int
     department: str
@@ -520,13 +528,11 @@ class Store(Protocol):
         on: dt.date,
         scope: Collection[int] | None,
         plan: DispatchPlanner,
-        *,
-        feedback_days: int,
     ) -> DispatchSummary:
         """In one write transaction: read the measure applications in force on ``on`` and those dispatched,
         for the entries of ``scope`` (``None`` = all), call ``plan`` on them, and write the dispatches it
-        returns (due ``feedback_days`` later), the applications' new state, the recalls and the outbox rows
-        for departments with a webhook."""
+        returns (feedback due after the settings' ``feedback_days``), the applications' new state, the
+        recalls and the outbox rows for departments with a webhook."""
         ...
 
     def dispatch_feed(self, department: str, *, after: int, limit: int) -> list[DispatchRecord]:
@@ -553,7 +559,15 @@ class Store(Protocol):
         self, on: dt.date, *, department: str | None, limit: int
     ) -> list[DispatchRecord]: ...
 
-    def remind_overdue(self, on: dt.date, *, every_days: int) -> int: ...
+    def remind_overdue(self, on: dt.date) -> int: ...
+
+    def dispatch_settings(self) -> DispatchSettings:
+        """The settings in force (the defaults when none were ever set)."""
+        ...
+
+    def set_dispatch_settings(
+        self, *, feedback_days: int, remind_every_days: int, actor: str
+    ) -> DispatchSettings: ...
 
     def set_webhook(self, department: str, *, url: str, secret: str) -> WebhookRecord:
         """Register (or replace) the department's webhook. Dispatches created from then on are queued to it;

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from graph.days import OPEN_END, OPEN_START
+from graph.dispatch import FEEDBACK_DAYS, REMIND_EVERY_DAYS
 from graph.errors import ConflictError, NotFound, StoreError
 from graph.frames import (
     CURRENT_COLUMNS,
@@ -49,6 +50,7 @@ from graph.store.port import (
     Delivery,
     DerivedRecordRow,
     DispatchRecord,
+    DispatchSettings,
     DispatchStats,
     EntryEvent,
     EntryRecord,
@@ -1171,13 +1173,12 @@ class SQLiteStore:
         on: dt.date,
         scope: Collection[int] | None,
         plan: DispatchPlanner,
-        *,
-        feedback_days: int,
     ) -> DispatchSummary:
         day = on.isoformat()
-        due = (on + dt.timedelta(days=feedback_days)).isoformat()
         try:
             with self._write() as conn:
+                settings = self._dispatch_settings(conn)
+                due = (on + dt.timedelta(days=settings.feedback_days)).isoformat()
                 conn.execute("CREATE TEMP TABLE IF NOT EXISTS dispatch_scope (entry_pk INTEGER PRIMARY KEY)")
                 conn.execute("DELETE FROM temp.dispatch_scope")
                 if scope is None:
@@ -1367,12 +1368,42 @@ class SQLiteStore:
             {"on": on.isoformat(), "department": department, "limit": limit},
         )
 
-    def remind_overdue(self, on: dt.date, *, every_days: int) -> int:
+    def _dispatch_settings(self, conn: sqlite3.Connection) -> DispatchSettings:
+        row = conn.execute(
+            "SELECT feedback_days, remind_every_days, changed_at, changed_by FROM dispatch_settings "
+            "ORDER BY pk DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return DispatchSettings(FEEDBACK_DAYS, REMIND_EVERY_DAYS, None, None)
+        return DispatchSettings(int(row[0]), int(row[1]), row[2], row[3])
+
+    def dispatch_settings(self) -> DispatchSettings:
+        try:
+            return self._dispatch_settings(self._reader())
+        except sqlite3.Error as exc:
+            raise StoreError(f"查询失败：{exc}") from exc
+
+    def set_dispatch_settings(
+        self, *, feedback_days: int, remind_every_days: int, actor: str
+    ) -> DispatchSettings:
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO dispatch_settings (feedback_days, remind_every_days, changed_at, changed_by) "
+                    "VALUES (?, ?, ?, ?)",
+                    (feedback_days, remind_every_days, _now(), actor),
+                )
+                return self._dispatch_settings(conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"保存推送设置失败：{exc}") from exc
+
+    def remind_overdue(self, on: dt.date) -> int:
         day = on.isoformat()
-        since = (on - dt.timedelta(days=every_days)).isoformat()
         now = _now()
         try:
             with self._write() as conn:
+                every_days = self._dispatch_settings(conn).remind_every_days
+                since = (on - dt.timedelta(days=every_days)).isoformat()
                 base = int(conn.execute("SELECT coalesce(max(pk), 0) FROM reminders").fetchone()[0])
                 reminded = conn.execute(
                     "INSERT OR IGNORE INTO reminders (dispatch_pk, reminded_on) "

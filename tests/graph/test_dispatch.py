@@ -15,7 +15,7 @@ import pytest
 
 from graph import propagation
 from graph.delivery import MAX_ATTEMPTS, backoff, deliver_due
-from graph.dispatch import FeedbackOutcome, dispatch_all, record_feedback, remind_overdue
+from graph.dispatch import FeedbackOutcome, dispatch_all, record_feedback, remind_overdue, set_settings
 from graph.errors import InvalidRequest, NotFound
 from graph.jobs import run_job
 from graph.lifecycle import Action, act, apply_for_repair, decide_repair
@@ -281,9 +281,12 @@ def test_feedback_is_checked_counted_and_overdue_dispatches_are_reminded(store: 
     assert [d.department for d in store.overdue_dispatches(day("2022-04-01"), department=None, limit=10)] == [
         MARKET
     ]
-    assert remind_overdue(store, day("2022-04-01"), every_days=7) == 1
-    assert remind_overdue(store, day("2022-04-05"), every_days=7) == 0
-    assert remind_overdue(store, day("2022-04-08"), every_days=7) == 1
+    assert remind_overdue(store, day("2022-04-01")) == 1
+    assert remind_overdue(store, day("2022-04-05")) == 0
+    assert remind_overdue(store, day("2022-04-08")) == 1
+    set_settings(store, feedback_days=30, remind_every_days=2, actor="市信用办")
+    assert remind_overdue(store, day("2022-04-09")) == 0
+    assert remind_overdue(store, day("2022-04-10")) == 1
     assert [f.actor for f in store.feedback(to_finance.pk)] == ["财政局 王五"]
     assert feed(store, FINANCE)[0].outcome == "applied"
 

@@ -57,6 +57,16 @@ CREATE TABLE dispatch_runs (
     recalled   INTEGER NOT NULL
 );
 
+-- How long departments have to answer and how often overdue dispatches are reminded; the newest row
+-- applies (none yet: 15 and 7 days). Kept, not overwritten: who changed it and when.
+CREATE TABLE dispatch_settings (
+    pk                INTEGER PRIMARY KEY,
+    feedback_days     INTEGER NOT NULL CHECK (feedback_days >= 1),
+    remind_every_days INTEGER NOT NULL CHECK (remind_every_days >= 1),
+    changed_at        TEXT NOT NULL,
+    changed_by        TEXT NOT NULL
+);
+
 -- Feedback is appended; the newest row of a dispatch is its outcome.
 CREATE TABLE dispatch_feedback (
     pk          INTEGER PRIMARY KEY,
