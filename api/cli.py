@@ -1,5 +1,6 @@
-"""The ``credlink`` command: sample | load | propagate | check | serve | demo, and the lifecycle groups
-``entry`` (history, object, resolve, correct, revoke), ``repair`` (apply, decide) and ``job`` (run, list).
+"""The ``credlink`` command: sample | load | propagate | check | serve | demo, the lifecycle groups
+``entry`` (history, object, resolve, correct, revoke), ``repair`` (apply, decide) and ``job`` (run, list),
+and trigger–feedback: ``dispatch`` and ``webhook`` (in :mod:`api.cli_dispatch`).
 
 Answers go to stdout, progress lines to stderr. An expected failure (bad id, bad date, missing file,
 rejected import) ends with exit status 1 and one line on stderr, never a traceback.
@@ -84,6 +85,7 @@ def cmd_sample(args: argparse.Namespace, db: Path) -> int:
 
 
 def cmd_load(args: argparse.Namespace, db: Path) -> int:
+    from graph.dispatch import dispatch_all
     from graph.lifecycle import cross_compare
     from graph.propagation import run_pending
     from loaders.load import load_paths
@@ -109,6 +111,13 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
                     f"交叉比对 cross-comparison：移出红名单 {len(removed)} 条：{'、'.join(removed[:20])}",
                     flush=True,
                 )
+            # R8: the implementing departments hear of what the import started, changed or ended now.
+            _progress("推送实施部门 dispatching …")
+            dispatched = dispatch_all(store)
+            print(
+                f"推送 dispatches：启动 {dispatched.started}，变更 {dispatched.changed}，停止 {dispatched.ended}",
+                flush=True,
+            )
     finally:
         store.close()
     if not report.ok:
@@ -242,6 +251,7 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
             f"派生记录 {propagated.get('records', 0)} 条（新增 +{propagated.get('added', 0)}，"
             f"撤除 -{propagated.get('removed', 0)}，变更 ~{propagated.get('changed', 0)}）"
         )
+        print(_dispatch_line(job.dispatches, job.reminders, job.deliveries))
     finally:
         store.close()
     return cmd_serve(args, db)
@@ -470,7 +480,16 @@ def cmd_job_run(args: argparse.Namespace, db: Path) -> int:
         f"派生记录 {propagation.get('records', 0)} 条，新增 +{propagation.get('added', 0)}，"
         f"撤除 -{propagation.get('removed', 0)}，变更 ~{propagation.get('changed', 0)}"
     )
+    print(_dispatch_line(report.dispatches, report.reminders, report.deliveries))
     return 0
+
+
+def _dispatch_line(dispatches: dict[str, int], reminders: int, deliveries: dict[str, int]) -> str:
+    return (
+        f"推送 dispatches：启动 {dispatches.get('started', 0)}，变更 {dispatches.get('changed', 0)}，"
+        f"停止 {dispatches.get('ended', 0)}（撤回 {dispatches.get('recalled', 0)}）；逾期提醒 reminders {reminders}；"
+        f"回调投递 delivered {deliveries.get('delivered', 0)}，待重试 {deliveries.get('retried', 0)}"
+    )
 
 
 def cmd_job_list(args: argparse.Namespace, db: Path) -> int:
@@ -578,6 +597,9 @@ def build_parser() -> argparse.ArgumentParser:
     _sample_options(demo)
     _serve_options(demo)
     _lifecycle_commands(commands, common)
+    from api.cli_dispatch import dispatch_commands
+
+    dispatch_commands(commands, common)
     return parser
 
 
