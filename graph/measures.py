@@ -449,11 +449,12 @@ def set_measure(store: Store, measure_id: str, fields: Mapping[str, Any], *, act
 
 
 def edit_measure(store: Store, measure_id: str, fields: Mapping[str, Any], *, actor: str) -> Measure:
-    """Change some fields of a measure in the draft, the others kept as the draft has them (a new measure
-    needs them all)."""
+    """Change some fields of a measure in the draft, the others kept as the draft has them (as the current
+    list has them when the draft removes it; a new measure needs them all)."""
     who = _actor(actor)
-    _, proposed = draft_view(store).measure(measure_id.strip())
-    merged: dict[str, Any] = {} if proposed is None else measure_fields(proposed)
+    current, proposed = draft_view(store).measure(measure_id.strip())
+    base = proposed or current
+    merged: dict[str, Any] = {} if base is None else measure_fields(base)
     merged.update(fields)
     measure = validate_measure(measure_id, merged)
     store.set_draft_measure(measure, actor=who)

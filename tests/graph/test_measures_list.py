@@ -353,6 +353,16 @@ def test_draft_edits_remove_revert_discard_and_their_log(store: Store) -> None:
     assert [c.action for c in store.measure_changes(measure_id="M-HC")] == ["remove", "set"]
 
 
+def test_editing_a_measure_the_draft_removes_brings_it_back_changed(store: Store) -> None:
+    city(store)
+    measures.remove_measure(store, "M-ENT", actor=OFFICER)
+    measures.edit_measure(store, "M-ENT", {"content": "限制参与政府采购（限三年）"}, actor=OFFICER)
+    view = measures.draft_view(store)
+    assert view.diff.removed == ()
+    (update,) = view.diff.changed
+    assert update.fields == (FieldChange("content", "限制参与政府采购", "限制参与政府采购（限三年）"),)
+
+
 def test_publication_is_logged_with_what_it_changed(store: Store) -> None:
     two_versions(store)
     (last,) = store.measure_changes(limit=1)
