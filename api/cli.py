@@ -1,6 +1,7 @@
 """The ``credlink`` command: sample | load | propagate | check | serve | demo, the lifecycle groups
-``entry`` (history, object, resolve, correct, revoke), ``repair`` (apply, decide) and ``job`` (run, list),
-and trigger–feedback: ``dispatch`` and ``webhook`` (in :mod:`api.cli_dispatch`).
+``entry`` (history, object, resolve, correct, revoke), ``repair`` (apply, decide), ``job`` (run, list),
+``measures`` (list, set, remove, revert, draft, discard, publish, versions, diff, log), and trigger–feedback:
+``dispatch`` and ``webhook`` (in :mod:`api.cli_dispatch`).
 
 Answers go to stdout, progress lines to stderr. An expected failure (bad id, bad date, missing file,
 rejected import) ends with exit status 1 and one line on stderr, never a traceback.
@@ -18,13 +19,15 @@ from typing import TYPE_CHECKING
 
 from api.schemas import CheckResponse
 from api.settings import get_settings
-from graph.errors import CredlinkError, NotFound
+from graph.errors import CredlinkError, InvalidRequest, NotFound
 from graph.model import ListKind
 
 if TYPE_CHECKING:
-    from api.schemas import EntryHistoryResponse, EntryStateResponse, NoticeOut
+    from api.measures_schemas import DraftResponse, MeasureDiffOut, MeasureListResponse, MeasureVersionOut
+    from api.schemas import EntryHistoryResponse, EntryStateResponse, MeasureOut, NoticeOut
     from graph.frames import RunSummary
     from graph.store.port import Store
+    from loaders.validate import Problem
 
 EXAMPLE_BUSINESS_ITEM = "public_procurement"
 
@@ -516,6 +519,389 @@ def cmd_job_list(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
+# --- measures (the measures list, 联合奖惩措施清单: R4, R11, §五(一)) -----------------------------------------
+
+
+def _item_text(codes: list[str]) -> str:
+    from graph.business_items import BUSINESS_ITEMS
+
+    return "、".join(BUSINESS_ITEMS.get(code, code) for code in codes) or "全部业务事项"
+
+
+def _value_text(value: str | list[str] | None) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    return "（空）" if value is None else value
+
+
+def _measure_line(measure: MeasureOut) -> str:
+    from graph.measures import KIND_LABELS, TARGET_LABELS
+
+    return (
+        f"{measure.measure_id} [{KIND_LABELS[measure.kind]}·{measure.list_type}·{TARGET_LABELS[measure.target]}] "
+        f"{measure.content} —— 实施 {measure.implementing_department}；发起 {measure.initiating_department}；"
+        f"依据 {measure.legal_basis}；业务事项 {_item_text(measure.business_items)}"
+        + (f"；共享 {measure.sharing_method}" if measure.sharing_method else "")
+    )
+
+
+def _version_line(version: MeasureVersionOut) -> str:
+    if version.published_on is None:
+        return f"{version.label}，共 {version.measures} 项，自始有效"
+    note = f"：{version.note}" if version.note else ""
+    return (
+        f"{version.label} 自 {version.published_on.isoformat()} 起施行，{version.published_by} 发布{note}"
+        f"（新增 {version.added}，修改 {version.changed}，删除 {version.removed}；共 {version.measures} 项）"
+    )
+
+
+def format_measure_diff(diff: MeasureDiffOut) -> list[str]:
+    """A diff of two lists as lines: + added, ~ changed (field by field), - removed."""
+    lines = [f"  + {_measure_line(measure)}" for measure in diff.added]
+    for update in diff.changed:
+        lines.append(f"  ~ {update.measure_id} {update.after.content}")
+        lines.extend(
+            f"      {field.field}（{field.label}）：{_value_text(field.before)} → {_value_text(field.after)}"
+            for field in update.fields
+        )
+    lines.extend(f"  - {_measure_line(measure)}" for measure in diff.removed)
+    return lines
+
+
+def format_measure_list(answer: MeasureListResponse) -> str:
+    if answer.version is None:
+        head = "尚无措施清单 no measures list yet（credlink load 导入措施文件，或 credlink measures set 起草后发布）"
+    else:
+        when = f"于 {answer.at.isoformat()} 施行的" if answer.at else ""
+        head = f"{when}措施清单 {_version_line(answer.version)}；列出 {answer.count} 项"
+    lines = [head]
+    for measure in answer.measures:
+        since = f"（第 {measure.since_version} 版起）" if measure.since_version else ""
+        lines.append(f"  {_measure_line(measure)}{since}")
+    return "\n".join(lines)
+
+
+def format_draft(draft: DraftResponse) -> str:
+    base = "尚无已发布版本" if draft.based_on is None else draft.based_on.label
+    if not draft.changes:
+        return f"草稿 draft（基于{base}）：没有修改 no changes"
+    lines = [
+        f"草稿 draft（基于{base}）：{len(draft.changes)} 项修改；发布后{draft.diff.summary}，共 {draft.measures} 项",
+        *format_measure_diff(draft.diff),
+        "下一步 next: credlink measures publish --by NAME --note TEXT [--on DATE]",
+    ]
+    return "\n".join(lines)
+
+
+def _problem_text(problem: Problem) -> str:
+    where = [f"第 {problem.row} 行"] if problem.row is not None else []
+    if problem.column:
+        where.append(f"列 {problem.column}")
+    return f"{' '.join(where)}：{problem.reason}" if where else problem.reason
+
+
+def _measures_from_file(store: Store, path: Path) -> list[tuple[str, dict[str, object]]]:
+    """(measure id, fields) of every row of a measures file, or :class:`LoadRejected` naming each problem."""
+    from graph.errors import LoadRejected
+    from graph.store.port import FileKind
+    from loaders.reader import ReadError, read_table
+    from loaders.validate import References, check_table
+
+    try:
+        table = read_table(path)
+    except ReadError as exc:
+        raise LoadRejected(f"{path.name}：{exc.reason}") from None
+    checked = check_table(table, FileKind.measures, References(store))
+    problems = [*checked.file_problems, *checked.problems]
+    if problems:
+        described = "；".join(_problem_text(problem) for problem in problems[:20])
+        more = f"；另有 {len(problems) - 20} 处" if len(problems) > 20 else ""
+        raise LoadRejected(f"{path.name} 有 {len(problems)} 处问题，草稿未改动：{described}{more}")
+    rows = checked.good.astype(object).where(checked.good.notna(), None)
+    return [
+        (str(row["measure_id"]), {name: row[name] for name in rows.columns if name != "measure_id"})
+        for _, row in rows.iterrows()
+    ]
+
+
+def cmd_measures_list(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.measures import measure_list
+
+    at = _parse_day(args.at, "--at")
+    store = _open(db, must_exist=True)
+    try:
+        answer = measure_list(
+            store,
+            at,
+            version=args.version,
+            kind=None if args.kind is None else ListKind(args.kind),
+            list_type=args.list_type,
+            implementing_department=args.department,
+            business_item=args.business_item,
+        )
+    finally:
+        store.close()
+    print(answer.model_dump_json(indent=2) if args.json else format_measure_list(answer))
+    return 0
+
+
+def cmd_measures_set(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.measures import draft_measure
+    from graph import measures
+    from graph.measures import validate_measure
+
+    given = Path(args.target)
+    store = _open(db, must_exist=False)
+    try:
+        if given.suffix.lower() in (".csv", ".xlsx") or given.is_file():
+            if args.set:
+                raise InvalidRequest("从文件起草时不能同时用 --set 指定字段")
+            if not given.is_file():
+                raise FileNotFoundError(2, "文件不存在", str(given))
+            rows = _measures_from_file(store, given)
+            # Every row is checked before any is written, so that a bad row leaves the draft as it was.
+            checked = [validate_measure(measure_id, fields) for measure_id, fields in rows]
+            for measure in checked:
+                measures.set_measure(
+                    store, measure.measure_id, measures.measure_fields(measure), actor=args.by
+                )
+            answers = [draft_measure(store, measure.measure_id) for measure in checked]
+        else:
+            edited = measures.edit_measure(store, args.target, dict(args.set or []), actor=args.by)
+            answers = [draft_measure(store, edited.measure_id)]
+    finally:
+        store.close()
+    labels = {"added": "新增", "changed": "修改", "removed": "删除", "unchanged": "与现行相同"}
+    for answer in answers:
+        print(f"草稿 draft：措施 {answer.measure_id} {labels[answer.state]} {answer.state}")
+        for field in answer.fields:
+            print(
+                f"    {field.field}（{field.label}）：{_value_text(field.before)} → {_value_text(field.after)}"
+            )
+    print("发布后生效 applies once published: credlink measures publish --by NAME --note TEXT")
+    return 0
+
+
+def cmd_measures_remove(args: argparse.Namespace, db: Path) -> int:
+    from graph import measures
+
+    store = _open(db, must_exist=True)
+    try:
+        measures.remove_measure(store, args.measure_id, actor=args.by)
+    finally:
+        store.close()
+    print(f"草稿 draft：删除措施 {args.measure_id}（发布后生效 applies once published）")
+    return 0
+
+
+def cmd_measures_revert(args: argparse.Namespace, db: Path) -> int:
+    from graph import measures
+
+    store = _open(db, must_exist=True)
+    try:
+        measures.revert_measure(store, args.measure_id, actor=args.by)
+    finally:
+        store.close()
+    print(f"草稿 draft：已撤回对措施 {args.measure_id} 的修改 reverted")
+    return 0
+
+
+def cmd_measures_draft(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.measures import draft
+
+    store = _open(db, must_exist=True)
+    try:
+        answer = draft(store)
+    finally:
+        store.close()
+    print(answer.model_dump_json(indent=2) if args.json else format_draft(answer))
+    return 0
+
+
+def cmd_measures_discard(args: argparse.Namespace, db: Path) -> int:
+    from graph import measures
+
+    store = _open(db, must_exist=True)
+    try:
+        dropped = measures.discard_draft(store, actor=args.by)
+    finally:
+        store.close()
+    print(f"草稿 draft：已放弃 {dropped} 项修改 discarded")
+    return 0
+
+
+def cmd_measures_publish(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.measures import publish
+
+    on = _parse_day(args.on, "--on")
+    store = _open(db, must_exist=True)
+    try:
+        answer = publish(store, actor=args.by, note=args.note, on=on)
+    finally:
+        store.close()
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return 0
+    print(f"已发布 published {_version_line(answer.version)}")
+    print("\n".join([answer.diff.summary, *format_measure_diff(answer.diff)]))
+    return 0
+
+
+def cmd_measures_versions(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.measures import versions
+
+    store = _open(db, must_exist=True)
+    try:
+        answer = versions(store)
+    finally:
+        store.close()
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return 0
+    if not answer.versions:
+        print("尚无措施清单 no measures list yet")
+    for version in answer.versions:
+        current = "  ← 现行 current" if version.version == answer.current else ""
+        print(_version_line(version) + current)
+    return 0
+
+
+def cmd_measures_diff(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.measures import version_diff
+
+    store = _open(db, must_exist=True)
+    try:
+        answer = version_diff(store, args.before, args.after)
+    finally:
+        store.close()
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return 0
+    print(f"第 {answer.from_version} 版 → 第 {answer.to_version} 版：{answer.summary}")
+    lines = format_measure_diff(answer)
+    if lines:
+        print("\n".join(lines))
+    return 0
+
+
+def cmd_measures_log(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.measures import changes
+
+    store = _open(db, must_exist=True)
+    try:
+        answer = changes(store, measure_id=args.measure, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return 0
+    if not answer.changes:
+        print("尚无变更记录 no changes recorded")
+    for change in answer.changes:
+        what = change.measure_id or (f"第 {change.version} 版" if change.version is not None else "")
+        note = f"：{change.note}" if change.note else ""
+        print(
+            f"{change.at} {change.action_label} {change.action} · {change.actor} · {what}{note}".rstrip(" ·")
+        )
+    return 0
+
+
+def _measures_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    group = _group(
+        commands,
+        common,
+        "measures",
+        "联合奖惩措施清单 / the measures list: draft, publish, versions, diffs",
+    )
+    listing = group(
+        "list", cmd_measures_list, "措施清单 / the measures in force (today or --at) or a version"
+    )
+    when = listing.add_mutually_exclusive_group()
+    when.add_argument(
+        "--at", metavar="DATE", help="于该日施行的清单 / in force on, YYYY-MM-DD (default today)"
+    )
+    when.add_argument("--version", type=int, metavar="N", help="某一版本的完整清单 / version N whole")
+    listing.add_argument("--kind", choices=("red", "black"), help="名单类别 / red | black")
+    listing.add_argument("--list-type", metavar="TEXT", help="名单类型 / list type")
+    listing.add_argument("--department", metavar="TEXT", help="实施部门 / implementing department")
+    listing.add_argument(
+        "--business-item", metavar="CODE", help="业务事项 / business item, e.g. public_procurement"
+    )
+    listing.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+    setter = group(
+        "set",
+        cmd_measures_set,
+        "在草稿中新增或修改措施 / add or change measures in the draft: a measures file, or ID --set FIELD=VALUE …",
+    )
+    setter.add_argument(
+        "target",
+        metavar="FILE|ID",
+        help="措施文件（.csv/.xlsx，逐行写入草稿）或措施编号 / a measures file, or a measure id",
+    )
+    setter.add_argument(
+        "--set",
+        type=_field_value,
+        action="append",
+        metavar="FIELD=VALUE",
+        help="字段 / field, repeatable: kind, list_type, target, content, initiating_department, "
+        "implementing_department, legal_basis, business_items (codes separated by ;), sharing_method; "
+        "fields not given keep the draft's value (a new measure needs them all)",
+    )
+    _measures_actor(setter)
+
+    remover = group("remove", cmd_measures_remove, "在草稿中删除措施 / remove a measure in the draft")
+    remover.add_argument("measure_id", metavar="ID", help="措施编号 / measure id")
+    _measures_actor(remover)
+
+    reverter = group(
+        "revert", cmd_measures_revert, "撤回草稿中对某措施的修改 / drop the draft's change to a measure"
+    )
+    reverter.add_argument("measure_id", metavar="ID", help="措施编号 / measure id")
+    _measures_actor(reverter)
+
+    shown = group("draft", cmd_measures_draft, "查看草稿 / the draft and what publishing it would change")
+    shown.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+    _measures_actor(group("discard", cmd_measures_discard, "放弃草稿 / drop every change of the draft"))
+
+    publisher = group(
+        "publish", cmd_measures_publish, "发布草稿为新版本 / publish the draft as the next version"
+    )
+    _measures_actor(publisher)
+    publisher.add_argument("--note", default="", metavar="TEXT", help="发布说明 / what changes and why")
+    publisher.add_argument(
+        "--on", metavar="DATE", help="首日生效日期 / first day in force, YYYY-MM-DD (default today)"
+    )
+    publisher.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+    listed = group("versions", cmd_measures_versions, "全部版本 / every version of the measures list")
+    listed.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+    differ = group("diff", cmd_measures_diff, "两个版本之间的差异 / what changed between two versions")
+    differ.add_argument("before", type=int, metavar="A", help="版本号 / version")
+    differ.add_argument("after", type=int, metavar="B", help="版本号 / version")
+    differ.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+    log = group("log", cmd_measures_log, "变更记录 / every change: draft edits, imports, publications")
+    log.add_argument("--measure", metavar="ID", help="只看某一措施 / one measure only")
+    log.add_argument("--limit", type=_positive, default=50, help="最多显示条数 / how many (default 50)")
+    log.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+
+def _measures_actor(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--by",
+        "--actor",
+        dest="by",
+        default="",
+        metavar="NAME",
+        help="操作人 / who acts (department and officer)",
+    )
+
+
 # --- parser ------------------------------------------------------------------------------------------------
 
 
@@ -597,6 +983,7 @@ def build_parser() -> argparse.ArgumentParser:
     _sample_options(demo)
     _serve_options(demo)
     _lifecycle_commands(commands, common)
+    _measures_commands(commands, common)
     from api.cli_dispatch import dispatch_commands
 
     dispatch_commands(commands, common)

@@ -8,7 +8,9 @@ per file: ``read = loaded + quarantined + rejected``.
 
 All good rows of all files are written by one ``Store.write_batch`` call, so one transaction: natural
 keys make a re-load of the same files write nothing new (all rows "unchanged"). Propagation is the
-caller's business.
+caller's business. Measures are versioned (:mod:`graph.measures`): before the first publication a measures
+file maintains the imported list (version 0); after it, the file's measures go into the draft of the next
+version, and the report says so.
 """
 
 from __future__ import annotations
@@ -271,6 +273,8 @@ def load_paths(
     counts: dict[FileKind, WriteCounts] = {}
     if write:
         counts = _write(store, items)
+        if FileKind.measures in counts:
+            _note_measures_draft(store, items, counts[FileKind.measures])
     taken: set[Path] = set()
     for item in items:
         _settle(item, on_error=on_error, written=write, quarantine_dir=quarantine_dir, taken=taken)
@@ -385,6 +389,21 @@ def _flag_cross_file_duplicates(item: _Item, seen_keys: dict[FileKind, pd.DataFr
     if len(keys):
         fresh = keys.assign(_file=item.report.path, _earlier_row=keys.index.to_numpy())
         seen_keys[kind] = fresh if earlier is None else pd.concat([earlier, fresh], ignore_index=True)
+
+
+def _note_measures_draft(store: Store, items: list[_Item], counts: WriteCounts) -> None:
+    """Once a version of the measures list is published, an imported measures file fills the draft: say so
+    on the file, since nothing it changed applies before the draft is published."""
+    published = [version for version in store.measure_versions() if version.published_on is not None]
+    if not published or counts.inserted + counts.updated == 0:
+        return
+    warning = (
+        f"措施清单已发布至第 {published[-1].version} 版：本文件新增 {counts.inserted} 项、修改 {counts.updated} 项"
+        "已写入草稿，发布新版本后才生效（credlink measures draft 查看，credlink measures publish 发布）"
+    )
+    for item in items:
+        if item.report.kind is FileKind.measures:
+            item.report.warnings.append(warning)
 
 
 def _write(store: Store, items: list[_Item]) -> dict[FileKind, WriteCounts]:

@@ -1,7 +1,8 @@
 """The sanctions check (R9, R11): what applies to a subject on a date, direct or via any firm, and why.
 
 Never walks the graph: it reads the subject's direct entries and its precomputed derived records
-(each with validity and path) joined with the measures list — a few indexed lookups
+(each with validity and path) joined with the measures list in force on the date asked (R11: the version
+published then, see :mod:`graph.measures`) — a few indexed lookups
 (``queries/sql/check_direct.sql``, ``queries/sql/check_derived.sql``).
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers import dispatches, entries, health, jobs, lifecycle, public, subjects
+from api.routers import dispatches, entries, health, jobs, lifecycle, measures, public, subjects
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -13,6 +13,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     lifecycle.router,
     jobs.router,
     public.router,
+    measures.router,
     dispatches.router,
 )
 

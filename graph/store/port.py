@@ -359,6 +359,80 @@ class JobRun:
     report: Mapping[str, Any] | None
 
 
+@dataclass(frozen=True, slots=True)
+class MeasureRecord:
+    """One measure of a version of the measures list, with the version that brought it in this form and
+    the days it is in force (``valid_from`` ``None``: since ever, imported before any publication;
+    ``valid_to`` ``None``: still in force)."""
+
+    measure: Measure
+    since_version: int
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureVersion:
+    """A published version of the measures list (R4, §五(一)); version 0 is the list imported before any
+    publication, which has no publication date."""
+
+    version: int
+    published_on: dt.date | None
+    published_at: str | None
+    published_by: str
+    note: str
+    added: int
+    changed: int
+    removed: int
+    measures: int
+
+
+@dataclass(frozen=True, slots=True)
+class DraftChange:
+    """One measure's change in the draft of the next version: its new form (``measure``) or its removal
+    (``measure`` is ``None``)."""
+
+    measure_id: str
+    measure: Measure | None
+    changed_at: str
+    changed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureChange:
+    """An append-only record of a change to the measures list: a draft edit (``set``, ``remove``,
+    ``revert``, ``discard``), an ``import`` or a ``publish``; ``before``/``after`` are the measure's fields
+    (``None`` where it did not exist)."""
+
+    pk: int
+    at: str
+    actor: str
+    action: str
+    measure_id: str | None
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+    version: int | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurePublication:
+    """A new version, decided by :mod:`graph.measures` from the current list and the draft, written
+    atomically by a store. ``based_on`` (the latest version then) and ``draft_token`` (the last draft
+    change then) let the store refuse it if either moved meanwhile."""
+
+    version: int
+    based_on: int | None
+    draft_token: int
+    published_on: dt.date
+    published_by: str
+    note: str
+    added: tuple[Measure, ...]
+    changed: tuple[Measure, ...]
+    removed: tuple[str, ...]
+    measures: int
+
+
 class Store(Protocol):
     """What credlink needs from a store. All writes are atomic; reads see committed data only."""
 
@@ -427,6 +501,50 @@ class Store(Protocol):
     def entry(self, entry_id: str) -> EntryRecord | None: ...
 
     def measures_for(self, kind: ListKind, list_type: str) -> list[Measure]: ...
+
+    # --- measures list: versions, draft, history (R4, R11, §五(一))
+    def measure_versions(self) -> list[MeasureVersion]:
+        """Every version, oldest first: version 0 when measures were imported before any publication, then
+        the published ones."""
+        ...
+
+    def measures_of_version(self, version: int) -> list[MeasureRecord]:
+        """The whole list as version ``version`` published it (:class:`NotFound` for an unknown version)."""
+        ...
+
+    def measures_in_force(self, at: dt.date) -> list[MeasureRecord]:
+        """The measures in force on ``at``, by measure id."""
+        ...
+
+    def measure_draft(self) -> tuple[int, list[DraftChange]]:
+        """The draft's changes by measure id, and a token that changes whenever the draft does."""
+        ...
+
+    def set_draft_measure(self, measure: Measure, *, actor: str) -> None:
+        """Put ``measure`` in the draft (added or changed), recording the change."""
+        ...
+
+    def remove_draft_measure(self, measure_id: str, *, actor: str) -> None:
+        """Remove the measure in the draft (:class:`NotFound` if neither the current list nor the draft has
+        it); a measure only added by the draft just leaves the draft."""
+        ...
+
+    def revert_draft_measure(self, measure_id: str, *, actor: str) -> None:
+        """Drop the draft's change to one measure (:class:`NotFound` if the draft has none)."""
+        ...
+
+    def discard_measure_draft(self, *, actor: str) -> int:
+        """Drop every change of the draft; returns how many there were."""
+        ...
+
+    def publish_measures(self, publication: MeasurePublication) -> MeasureVersion:
+        """Write a new version and empty the draft in one transaction; :class:`ConflictError` when the
+        latest version or the draft moved since ``publication`` was decided."""
+        ...
+
+    def measure_changes(self, *, measure_id: str | None = None, limit: int = 100) -> list[MeasureChange]:
+        """The newest ``limit`` changes of the measures list (of one measure when given), newest first."""
+        ...
 
     def example_person(self, business_item: str, at: dt.date) -> str | None:
         """The id number of a person restricted through a firm on ``at`` for ``business_item``, if any

@@ -52,12 +52,17 @@ from graph.store.port import (
     DispatchRecord,
     DispatchSettings,
     DispatchStats,
+    DraftChange,
     EntryEvent,
     EntryRecord,
     FeedbackRecord,
     FileKind,
     JobRun,
     LoadBatch,
+    MeasureChange,
+    MeasurePublication,
+    MeasureRecord,
+    MeasureVersion,
     NoticeRecord,
     ObjectionRecord,
     OutboxState,
@@ -209,6 +214,7 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...
 
 # Staging and merge statements per file kind: the staging table's first columns take BATCH_COLUMNS, then the
 # rows are compared with what the store holds (action = insert | update | same) and written set-wise.
+# Measures files are small and versioned: SQLiteStore._merge_measures writes them.
 #: The replayable fields of an entry (graph.lifecycle.STATE_FIELDS), as columns of list_entries.
 _STATE_FIELDS = (
     "status",
@@ -225,9 +231,6 @@ _STATE_FIELDS = (
 _STAGING: dict[FileKind, str] = {
     FileKind.list_policies: "CREATE TEMP TABLE stage (list_type TEXT PRIMARY KEY, roles TEXT, role_time TEXT, "
     "derived_counts_for_red INTEGER, repair_min_days INTEGER, action TEXT)",
-    FileKind.measures: "CREATE TEMP TABLE stage (measure_id TEXT PRIMARY KEY, kind TEXT, list_type TEXT, target TEXT, "
-    "content TEXT, initiating_department TEXT, implementing_department TEXT, legal_basis TEXT, "
-    "business_items TEXT, sharing_method TEXT, action TEXT)",
     FileKind.enterprises: "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, enterprise_kind TEXT, "
     "enterprise_status TEXT, region_code TEXT, established TEXT, target_pk INTEGER, action TEXT)",
     FileKind.persons: "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, target_pk INTEGER, action TEXT)",
@@ -258,26 +261,6 @@ _MERGE: dict[FileKind, list[str]] = {
         """INSERT INTO change_log (entry_pk)
            SELECT e.pk FROM list_entries AS e JOIN stage AS s ON s.list_type = e.list_type
            WHERE s.action != 'same' AND e.kind = 'black'""",
-    ],
-    FileKind.measures: [
-        """UPDATE stage SET action = CASE
-             WHEN m.pk IS NULL THEN 'insert'
-             WHEN m.kind IS stage.kind AND m.list_type IS stage.list_type AND m.target IS stage.target
-                  AND m.content IS stage.content AND m.initiating_department IS stage.initiating_department
-                  AND m.implementing_department IS stage.implementing_department
-                  AND m.legal_basis IS stage.legal_basis AND m.business_items IS stage.business_items
-                  AND m.sharing_method IS stage.sharing_method THEN 'same'
-             ELSE 'update' END
-           FROM stage AS s LEFT JOIN measures AS m ON m.measure_id = s.measure_id
-           WHERE s.measure_id = stage.measure_id""",
-        """INSERT INTO measures (measure_id, kind, list_type, target, content, initiating_department,
-             implementing_department, legal_basis, business_items, sharing_method)
-           SELECT measure_id, kind, list_type, target, content, initiating_department, implementing_department,
-             legal_basis, business_items, sharing_method FROM stage WHERE action = 'insert'""",
-        """UPDATE measures SET kind = s.kind, list_type = s.list_type, target = s.target, content = s.content,
-             initiating_department = s.initiating_department, implementing_department = s.implementing_department,
-             legal_basis = s.legal_basis, business_items = s.business_items, sharing_method = s.sharing_method
-           FROM stage AS s WHERE s.measure_id = measures.measure_id AND s.action = 'update'""",
     ],
     FileKind.enterprises: [
         """UPDATE stage SET target_pk = t.pk, action = CASE
@@ -497,7 +480,7 @@ class SQLiteStore:
             "persons": "SELECT count(*) FROM subjects WHERE subject_type = 'person'",
             "roles": "SELECT count(*) FROM roles",
             "list_entries": "SELECT count(*) FROM list_entries",
-            "measures": "SELECT count(*) FROM measures",
+            "measures": "SELECT count(*) FROM measures WHERE valid_to IS NULL",
             "list_policies": "SELECT count(*) FROM list_policies",
             "derived_records": "SELECT count(*) FROM derived_records",
             "pending_changes": "SELECT count(DISTINCT entry_pk) FROM change_log",
@@ -544,6 +527,8 @@ class SQLiteStore:
         return counts
 
     def _merge(self, conn: sqlite3.Connection, kind: FileKind, frame: pd.DataFrame) -> WriteCounts:
+        if kind is FileKind.measures:
+            return self._merge_measures(conn, frame)
         create, columns = _STAGING[kind], BATCH_COLUMNS[kind]
         conn.execute("DROP TABLE IF EXISTS temp.stage")
         conn.execute(create)
@@ -584,7 +569,8 @@ class SQLiteStore:
         roles = pd.read_sql_query(sql("propagation_roles"), conn, params={"scope": scope})
         policy_rows = conn.execute("SELECT list_type, roles, role_time FROM list_policies").fetchall()
         measures = pd.read_sql_query(
-            "SELECT pk AS measure_pk, list_type, target FROM measures WHERE kind = 'black' AND target != 'subject'",
+            "SELECT pk AS measure_pk, list_type, target FROM measures "
+            "WHERE kind = 'black' AND target != 'subject' AND valid_to IS NULL",
             conn,
         )
         seq = conn.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
@@ -851,6 +837,393 @@ class SQLiteStore:
     def measures_for(self, kind: ListKind, list_type: str) -> list[Measure]:
         rows = self._read(sql("measures_for"), {"kind": kind.value, "list_type": list_type})
         return [measure for measure in (_measure(row) for row in rows) if measure is not None]
+
+    # --- measures list: versions, draft, history (R4, R11, §五(一)) --------------------------------------------
+
+    _MEASURE_FIELDS = (
+        "kind",
+        "list_type",
+        "target",
+        "content",
+        "initiating_department",
+        "implementing_department",
+        "legal_basis",
+        "business_items",
+        "sharing_method",
+    )
+    #: Who the change log names for rows written by an import.
+    _IMPORT_ACTOR = "loader"
+
+    @staticmethod
+    def _measure_values(measure: Measure) -> tuple[Any, ...]:
+        """A measure's fields as the columns of ``_MEASURE_FIELDS`` hold them."""
+        return (
+            measure.kind.value,
+            measure.list_type,
+            measure.target.value,
+            measure.content,
+            measure.initiating_department,
+            measure.implementing_department,
+            measure.legal_basis,
+            ";".join(measure.business_items),
+            measure.sharing_method,
+        )
+
+    @classmethod
+    def _measure_json(cls, values: Sequence[Any] | None) -> str | None:
+        """Column values of ``_MEASURE_FIELDS`` as the JSON the change log keeps (business items a list)."""
+        if values is None:
+            return None
+        fields = dict(zip(cls._MEASURE_FIELDS, values, strict=True))
+        fields["business_items"] = [item for item in (fields["business_items"] or "").split(";") if item]
+        return json.dumps(fields, ensure_ascii=False)
+
+    def _measure_records(self, query: str, params: Mapping[str, Any]) -> list[MeasureRecord]:
+        records = []
+        for row in self._read(query, params):
+            measure = _measure(row[0:10])
+            if measure is not None:
+                records.append(MeasureRecord(measure, int(row[10]), _date(row[11]), _date(row[12])))
+        return records
+
+    def measure_versions(self) -> list[MeasureVersion]:
+        versions = []
+        imported = self._read("SELECT count(*) FROM measures WHERE version = 0", {})[0][0]
+        if imported:
+            versions.append(
+                MeasureVersion(
+                    0,
+                    None,
+                    None,
+                    self._IMPORT_ACTOR,
+                    "首次发布前由措施文件导入的清单",
+                    imported,
+                    0,
+                    0,
+                    imported,
+                )
+            )
+        rows = self._read(
+            "SELECT version, published_on, published_at, published_by, note, added, changed, removed, measures "
+            "FROM measure_versions ORDER BY version",
+            {},
+        )
+        versions.extend(
+            MeasureVersion(r[0], _required_date(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows
+        )
+        return versions
+
+    def measures_of_version(self, version: int) -> list[MeasureRecord]:
+        if version not in {found.version for found in self.measure_versions()}:
+            raise NotFound(f"措施清单没有第 {version} 版")
+        return self._measure_records(sql("measures_of_version"), {"version": version})
+
+    def measures_in_force(self, at: dt.date) -> list[MeasureRecord]:
+        return self._measure_records(sql("measures_in_force"), {"at": at.isoformat()})
+
+    def measure_draft(self) -> tuple[int, list[DraftChange]]:
+        conn = self._reader()
+        try:
+            conn.execute("BEGIN")  # the token and the changes from one snapshot
+            try:
+                token = int(conn.execute("SELECT coalesce(max(pk), 0) FROM measure_changes").fetchone()[0])
+                rows = conn.execute(
+                    "SELECT measure_id, action, measure_id, kind, list_type, target, content, initiating_department, "
+                    "implementing_department, legal_basis, business_items, sharing_method, changed_at, changed_by "
+                    "FROM measure_draft ORDER BY measure_id"
+                ).fetchall()
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"读取措施清单草稿失败：{exc}") from exc
+        return token, [
+            DraftChange(row[0], _measure(row[2:12]) if row[1] == "set" else None, row[12], row[13])
+            for row in rows
+        ]
+
+    def _current_values(self, conn: sqlite3.Connection, measure_id: str) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = conn.execute(
+            f"SELECT {', '.join(self._MEASURE_FIELDS)} FROM measures WHERE measure_id = ? AND valid_to IS NULL",
+            (measure_id,),
+        ).fetchone()
+        return row
+
+    def _draft_row(self, conn: sqlite3.Connection, measure_id: str) -> tuple[str, tuple[Any, ...]] | None:
+        """(action, field values) of the draft's change to a measure, if any."""
+        row = conn.execute(
+            f"SELECT action, {', '.join(self._MEASURE_FIELDS)} FROM measure_draft WHERE measure_id = ?",
+            (measure_id,),
+        ).fetchone()
+        return None if row is None else (str(row[0]), tuple(row[1:]))
+
+    def _draft_form(self, conn: sqlite3.Connection, measure_id: str) -> tuple[Any, ...] | None:
+        """The measure's fields as the draft would publish them (``None``: not in the draft's list)."""
+        draft = self._draft_row(conn, measure_id)
+        if draft is None:
+            return self._current_values(conn, measure_id)
+        action, values = draft
+        return values if action == "set" else None
+
+    def _log_measure(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        actor: str,
+        action: str,
+        measure_id: str | None,
+        before: Sequence[Any] | None = None,
+        after: Sequence[Any] | None = None,
+        version: int | None = None,
+        note: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO measure_changes (at, actor, action, measure_id, before, after, version, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                actor,
+                action,
+                measure_id,
+                self._measure_json(before),
+                json.dumps(details, ensure_ascii=False) if details is not None else self._measure_json(after),
+                version,
+                note,
+            ),
+        )
+
+    def _upsert_draft(
+        self, conn: sqlite3.Connection, measure_id: str, values: Sequence[Any], actor: str
+    ) -> None:
+        columns = ", ".join(self._MEASURE_FIELDS)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in self._MEASURE_FIELDS)
+        conn.execute(
+            f"INSERT INTO measure_draft (measure_id, action, {columns}, changed_at, changed_by) "
+            f"VALUES (?, 'set', {', '.join('?' * len(self._MEASURE_FIELDS))}, ?, ?) "
+            f"ON CONFLICT (measure_id) DO UPDATE SET action = 'set', {updates}, "
+            "changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+            (measure_id, *values, _now(), actor),
+        )
+
+    def set_draft_measure(self, measure: Measure, *, actor: str) -> None:
+        values = self._measure_values(measure)
+        try:
+            with self._write() as conn:
+                before = self._draft_form(conn, measure.measure_id)
+                self._upsert_draft(conn, measure.measure_id, values, actor)
+                self._log_measure(
+                    conn,
+                    actor=actor,
+                    action="set",
+                    measure_id=measure.measure_id,
+                    before=before,
+                    after=values,
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入措施清单草稿失败：{exc}") from exc
+
+    def remove_draft_measure(self, measure_id: str, *, actor: str) -> None:
+        try:
+            with self._write() as conn:
+                current = self._current_values(conn, measure_id)
+                draft = self._draft_row(conn, measure_id)
+                if current is None and draft is None:
+                    raise NotFound(f"当前措施清单及草稿中都没有措施 {measure_id}")
+                before = self._draft_form(conn, measure_id)
+                if before is None:
+                    return  # already removed in the draft
+                if current is None:
+                    # Only the draft added it: removing it just takes it out of the draft.
+                    conn.execute("DELETE FROM measure_draft WHERE measure_id = ?", (measure_id,))
+                else:
+                    conn.execute(
+                        "INSERT INTO measure_draft (measure_id, action, changed_at, changed_by) "
+                        "VALUES (?, 'remove', ?, ?) ON CONFLICT (measure_id) DO UPDATE SET action = 'remove', "
+                        + ", ".join(f"{name} = NULL" for name in self._MEASURE_FIELDS)
+                        + ", changed_at = excluded.changed_at, changed_by = excluded.changed_by",
+                        (measure_id, _now(), actor),
+                    )
+                self._log_measure(conn, actor=actor, action="remove", measure_id=measure_id, before=before)
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入措施清单草稿失败：{exc}") from exc
+
+    def revert_draft_measure(self, measure_id: str, *, actor: str) -> None:
+        try:
+            with self._write() as conn:
+                if self._draft_row(conn, measure_id) is None:
+                    raise NotFound(f"草稿中没有对措施 {measure_id} 的修改")
+                before = self._draft_form(conn, measure_id)
+                conn.execute("DELETE FROM measure_draft WHERE measure_id = ?", (measure_id,))
+                self._log_measure(
+                    conn,
+                    actor=actor,
+                    action="revert",
+                    measure_id=measure_id,
+                    before=before,
+                    after=self._current_values(conn, measure_id),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入措施清单草稿失败：{exc}") from exc
+
+    def discard_measure_draft(self, *, actor: str) -> int:
+        try:
+            with self._write() as conn:
+                dropped = [
+                    str(row[0]) for row in conn.execute("SELECT measure_id FROM measure_draft ORDER BY 1")
+                ]
+                if dropped:
+                    conn.execute("DELETE FROM measure_draft")
+                    self._log_measure(
+                        conn,
+                        actor=actor,
+                        action="discard",
+                        measure_id=None,
+                        note=f"放弃草稿中 {len(dropped)} 项修改",
+                        details={"measure_ids": dropped},
+                    )
+                return len(dropped)
+        except sqlite3.Error as exc:
+            raise StoreError(f"放弃措施清单草稿失败：{exc}") from exc
+
+    def publish_measures(self, publication: MeasurePublication) -> MeasureVersion:
+        p = publication
+        day = p.published_on.isoformat()
+        day_before = (p.published_on - dt.timedelta(days=1)).isoformat()
+        published_at = _now()
+        columns = ", ".join(self._MEASURE_FIELDS)
+        try:
+            with self._write() as conn:
+                latest = conn.execute("SELECT max(version) FROM measure_versions").fetchone()[0]
+                token = int(conn.execute("SELECT coalesce(max(pk), 0) FROM measure_changes").fetchone()[0])
+                if latest != p.based_on or token != p.draft_token:
+                    raise ConflictError("措施清单或其草稿在此期间已被他人修改，请刷新后重新发布")
+                for measure_id in (*(m.measure_id for m in p.changed), *p.removed):
+                    retired = conn.execute(
+                        "UPDATE measures SET retired_in = ?, valid_to = ? WHERE measure_id = ? AND valid_to IS NULL",
+                        (p.version, day_before, measure_id),
+                    ).rowcount
+                    if retired != 1:
+                        raise ConflictError(f"措施 {measure_id} 不在当前清单中，请刷新后重新发布")
+                conn.executemany(
+                    f"INSERT INTO measures (measure_id, {columns}, version, valid_from) "
+                    f"VALUES (?, {', '.join('?' * len(self._MEASURE_FIELDS))}, ?, ?)",
+                    [
+                        (measure.measure_id, *self._measure_values(measure), p.version, day)
+                        for measure in (*p.added, *p.changed)
+                    ],
+                )
+                conn.execute(
+                    "INSERT INTO measure_versions (version, published_on, published_at, published_by, note, added, "
+                    "changed, removed, measures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        p.version,
+                        day,
+                        published_at,
+                        p.published_by,
+                        p.note,
+                        len(p.added),
+                        len(p.changed),
+                        len(p.removed),
+                        p.measures,
+                    ),
+                )
+                conn.execute("DELETE FROM measure_draft")
+                self._log_measure(
+                    conn,
+                    actor=p.published_by,
+                    action="publish",
+                    measure_id=None,
+                    version=p.version,
+                    note=p.note,
+                    details={
+                        "published_on": day,
+                        "added": [m.measure_id for m in p.added],
+                        "changed": [m.measure_id for m in p.changed],
+                        "removed": list(p.removed),
+                    },
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"发布措施清单失败：{exc}") from exc
+        return MeasureVersion(
+            p.version,
+            p.published_on,
+            published_at,
+            p.published_by,
+            p.note,
+            len(p.added),
+            len(p.changed),
+            len(p.removed),
+            p.measures,
+        )
+
+    def measure_changes(self, *, measure_id: str | None = None, limit: int = 100) -> list[MeasureChange]:
+        rows = self._read(
+            "SELECT pk, at, actor, action, measure_id, before, after, version, note FROM measure_changes "
+            "WHERE :measure_id IS NULL OR measure_id = :measure_id ORDER BY pk DESC LIMIT :limit",
+            {"measure_id": measure_id, "limit": limit},
+        )
+        return [
+            MeasureChange(
+                pk=r[0],
+                at=r[1],
+                actor=r[2],
+                action=r[3],
+                measure_id=r[4],
+                before=json.loads(r[5]) if r[5] else None,
+                after=json.loads(r[6]) if r[6] else None,
+                version=r[7],
+                note=r[8],
+            )
+            for r in rows
+        ]
+
+    def _merge_measures(self, conn: sqlite3.Connection, frame: pd.DataFrame) -> WriteCounts:
+        """An imported measures file, by measure id (see docs/store.md).
+
+        Before any publication the file maintains version 0 in place, in force since ever: new measures are
+        inserted, changed ones updated. Once a version has been published, the list changes only by
+        publication: the file's measures go into the draft (counted against the draft's form of each
+        measure), to be published like any draft change. Every change is logged as an ``import``.
+        """
+        published = conn.execute("SELECT count(*) FROM measure_versions").fetchone()[0] > 0
+        columns = ", ".join(self._MEASURE_FIELDS)
+        inserted = updated = unchanged = 0
+        for row in _records(frame, BATCH_COLUMNS[FileKind.measures]):
+            measure_id, values = str(row[0]), tuple(row[1:])
+            current = self._current_values(conn, measure_id)
+            before = self._draft_form(conn, measure_id) if published else current
+            if before == values:
+                unchanged += 1
+                continue
+            known = current is not None or (published and self._draft_row(conn, measure_id) is not None)
+            if known:
+                updated += 1
+            else:
+                inserted += 1
+            if published:
+                self._upsert_draft(conn, measure_id, values, self._IMPORT_ACTOR)
+            elif current is None:
+                conn.execute(
+                    f"INSERT INTO measures (measure_id, {columns}) "
+                    f"VALUES (?, {', '.join('?' * len(self._MEASURE_FIELDS))})",
+                    (measure_id, *values),
+                )
+            else:
+                conn.execute(
+                    f"UPDATE measures SET {', '.join(f'{name} = ?' for name in self._MEASURE_FIELDS)} "
+                    "WHERE measure_id = ? AND valid_to IS NULL",
+                    (*values, measure_id),
+                )
+            self._log_measure(
+                conn,
+                actor=self._IMPORT_ACTOR,
+                action="import",
+                measure_id=measure_id,
+                before=before,
+                after=values,
+                note="写入草稿" if published else "写入导入清单（第 0 版）",
+            )
+        return WriteCounts(inserted=inserted, updated=updated, unchanged=unchanged)
 
     def example_person(self, business_item: str, at: dt.date) -> str | None:
         rows = self._read(sql("example_person"), {"day": at.isoformat(), "item": f"%;{business_item};%"})

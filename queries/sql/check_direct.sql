@@ -1,4 +1,5 @@
 -- Direct entries of a subject that apply on :at, with the measures aimed at the subject itself.
+-- Measures are those in force on :at (R11: the version of the measures list in force that day).
 -- Uses list_entries_by_subject and measures_by_list.
 SELECT e.pk, e.entry_id, s.subject_type, s.code, s.name, e.kind, e.list_type, e.department, e.basis,
        e.act_date, e.decided_on, e.valid_from, e.valid_to, e.status, e.ended_on,
@@ -9,6 +10,7 @@ SELECT e.pk, e.entry_id, s.subject_type, s.code, s.name, e.kind, e.list_type, e.
 FROM list_entries AS e
 JOIN subjects AS s ON s.pk = e.subject_pk
 LEFT JOIN measures AS m ON m.list_type = e.list_type AND m.kind = e.kind AND m.target = 'subject'
+     AND m.valid_from <= :at AND (m.valid_to IS NULL OR m.valid_to >= :at)
 WHERE e.subject_pk = :subject_pk
   AND e.status IN ('effective', 'under_verification', 'expired', 'repaired', 'removed')
   AND (e.ended_on IS NULL OR e.ended_on > :at)

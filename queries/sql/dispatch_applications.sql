@@ -1,6 +1,6 @@
 -- Measure applications in force on :at for the entries in temp.dispatch_scope (R8): a measure of the
 -- measures list reaching a subject through an entry, directly (role_pk 0, target 'subject') or along a
--- derived record (the role's target), unless the entry is suspended pending verification that day (R5).
+-- derived record (the role's target), with the version of the measures list in force that day, unless the entry is suspended pending verification that day (R5).
 -- The fingerprints say what a department was told, so that a later run sees what changed.
 SELECT e.pk, e.subject_pk, 0, m.measure_id, m.implementing_department,
        json_array(e.kind, e.list_type, e.department, e.basis, e.act_date, e.decided_on, e.valid_from,
@@ -24,6 +24,7 @@ FROM temp.dispatch_scope AS sc
 JOIN list_entries AS e ON e.pk = sc.entry_pk
 JOIN subjects AS s ON s.pk = e.subject_pk
 JOIN measures AS m ON m.list_type = e.list_type AND m.kind = e.kind AND m.target = 'subject'
+                   AND m.valid_from <= :at AND (m.valid_to IS NULL OR m.valid_to >= :at)
 WHERE e.status IN ('effective', 'under_verification', 'expired', 'repaired', 'removed')
   AND (e.ended_on IS NULL OR e.ended_on > :at)
   AND e.valid_from <= :at
@@ -59,6 +60,7 @@ JOIN roles AS r ON r.pk = d.role_pk
 JOIN subjects AS h ON h.pk = d.person_pk
 JOIN subjects AS f ON f.pk = d.enterprise_pk
 JOIN measures AS m ON m.list_type = e.list_type AND m.kind = e.kind AND m.target = d.role
+                   AND m.valid_from <= :at AND (m.valid_to IS NULL OR m.valid_to >= :at)
 WHERE e.status IN ('effective', 'under_verification', 'expired', 'repaired', 'removed')
   AND (e.ended_on IS NULL OR e.ended_on > :at)
   AND d.valid_from <= :at
