@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.business_items import BUSINESS_ITEMS
+from graph.dispatch import dispatch_all
 from graph.errors import CredlinkError, InvalidRequest, NotFound
 from graph.model import ListKind, Measure, Target
 from graph.store.port import DraftChange, MeasurePublication, MeasureRecord, MeasureVersion, Store
@@ -483,7 +484,8 @@ def publish(
     on: dt.date | None = None,
     today: dt.date | None = None,
 ) -> MeasureVersion:
-    """Publish the draft as the next version, in force from ``on`` (default today).
+    """Publish the draft as the next version, in force from ``on`` (default today), and dispatch what it
+    starts, changes or ends for the subjects it reaches (as of ``today``).
 
     Refused (:class:`NothingToPublish`, 409) when the draft is empty, when it would publish the current
     list unchanged, or when it would leave no measure at all; refused (:class:`InvalidRequest`) when ``on``
@@ -523,7 +525,10 @@ def publish(
         removed=tuple(measure.measure_id for measure in view.diff.removed),
         measures=len(view.proposed),
     )
-    return store.publish_measures(publication)
+    published = store.publish_measures(publication)
+    # R8: what the new version starts, changes or ends reaches the implementing departments at once.
+    dispatch_all(store, now)
+    return published
 
 
 def require_version(store: Store, version: int) -> MeasureVersion:

@@ -19,9 +19,21 @@ from graph.dispatch import FeedbackOutcome, dispatch_all, record_feedback, remin
 from graph.errors import InvalidRequest, NotFound
 from graph.jobs import run_job
 from graph.lifecycle import Action, act, apply_for_repair, decide_repair
+from graph.model import ListKind
 from graph.store.port import DispatchRecord, Store
 from graph.store.sqlite import SQLiteStore
-from tests.fixtures import batch, enterprise, entry, make_id_number, make_uscc, measure, person, policy, role
+from tests.fixtures import (
+    LIST_TYPE,
+    batch,
+    enterprise,
+    entry,
+    make_id_number,
+    make_uscc,
+    measure,
+    person,
+    policy,
+    role,
+)
 
 FIRM = make_uscc(31)
 LR = make_id_number(231)
@@ -427,3 +439,22 @@ def test_a_receiver_that_never_answers_is_given_up_and_counted(store: Store) -> 
     assert attempts == MAX_ATTEMPTS
     state = store.outbox_state()
     assert (state.pending, state.delivered, state.given_up) == (0, 0, 1)
+
+
+def test_publishing_a_new_measures_version_dispatches_what_it_changes(store: Store) -> None:
+    from graph import measures
+
+    city(store)
+    dispatch_all(store, day("2022-03-01"))
+    fields = measures.measure_fields(
+        next(m for m in store.measures_for(ListKind.black, LIST_TYPE) if m.measure_id == "M-LR")
+    )
+    measures.set_measure(
+        store, "M-LR", {**fields, "content": "限制担任法定代表人、董事、监事、高级管理人员"}, actor="市信用办"
+    )
+    measures.remove_measure(store, "M-ENT", actor="市信用办")
+    measures.publish(store, actor="市信用办 李主任", on=day("2022-05-01"), today=day("2022-05-01"))
+    change = feed(store, MARKET)[-1]
+    assert (change.action, change.reason) == ("change", "measure_changed")
+    assert change.payload["measure"]["content"] == "限制担任法定代表人、董事、监事、高级管理人员"
+    assert told(store, FINANCE)[-1] == ("end", "measure_withdrawn", FIRM, False)
