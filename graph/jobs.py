@@ -1,5 +1,5 @@
-"""The periodic job (§五(二), R7): expiries, cross-comparison and propagation, recorded and never run twice
-at once.
+"""The periodic job (§五(二), R1, R7): preliminary lists whose publicity has ended take effect, then expiries,
+cross-comparison and propagation, recorded and never run twice at once.
 
 A run takes a lock in the store (a ``running`` job record); a run that died holding it is taken over once
 the lock is stale. Every run is recorded with its day, start, end, status and what it changed.
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.lifecycle import cross_compare, expire_due
+from graph.preliminary import take_effect_due
 from graph.propagation import run_full
 from graph.store.port import Store
 
@@ -21,6 +22,9 @@ class JobReport:
     job_id: int | None
     run_on: dt.date
     ran: bool
+    #: Preliminary entries that took effect (publicity ended), and red candidates refused by cross-comparison.
+    took_effect: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     propagation: dict[str, Any] = field(default_factory=dict)
@@ -28,6 +32,8 @@ class JobReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "run_on": self.run_on.isoformat(),
+            "took_effect": self.took_effect,
+            "refused": self.refused,
             "expired": self.expired,
             "removed": self.removed,
             "propagation": self.propagation,
@@ -35,8 +41,8 @@ class JobReport:
 
 
 def run_job(store: Store, on: dt.date | None = None) -> JobReport:
-    """Expire what has ended, end red entries that now conflict with black ones, and recompute every derived
-    record (a full run, which also corrects any drift of the incremental state). Returns ``ran=False``
+    """Take into effect the preliminary entries whose publicity has ended, expire what has ended, end red
+    entries that now conflict with black ones, and recompute every derived record (a full run, which also corrects any drift of the incremental state). Returns ``ran=False``
     when another run holds the lock."""
     day = on or dt.date.today()
     job_id = store.start_job(day)
@@ -44,9 +50,11 @@ def run_job(store: Store, on: dt.date | None = None) -> JobReport:
     if job_id is None:
         return report
     try:
+        entered = take_effect_due(store, day)
+        report.took_effect, report.refused = entered.took_effect, list(entered.refused)
         report.expired = expire_due(store, day)
         summary = run_full(store)
-        report.removed = cross_compare(store, day)
+        report.removed = entered.removed + cross_compare(store, day)
         report.propagation = {
             "records": summary.records,
             "added": summary.added,
