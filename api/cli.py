@@ -466,6 +466,7 @@ def cmd_job_run(args: argparse.Namespace, db: Path) -> int:
     propagation = report.propagation
     print(
         f"定期任务完成 job {report.job_id} done（运行日 {report.run_on.isoformat()}）："
+        f"初步名单生效 took effect {_listed(report.took_effect)}；交叉比对不予列入 refused {_listed(report.refused)}；"
         f"到期移出 expired {_listed(report.expired)}；交叉比对移出 removed {_listed(report.removed)}；"
         f"派生记录 {propagation.get('records', 0)} 条，新增 +{propagation.get('added', 0)}，"
         f"撤除 -{propagation.get('removed', 0)}，变更 ~{propagation.get('changed', 0)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers import entries, health, jobs, lifecycle, public, subjects
+from api.routers import entries, health, jobs, lifecycle, preliminary, public, subjects
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -13,6 +13,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     lifecycle.router,
     jobs.router,
     public.router,
+    preliminary.router,
+    preliminary.public_router,
 )
 
 __all__ = ["ROUTERS"]

@@ -31,6 +31,8 @@ def report_out(report: JobReport) -> JobReportOut:
         job_id=report.job_id,
         run_on=report.run_on,
         ran=report.ran,
+        took_effect=report.took_effect,
+        refused=report.refused,
         expired=report.expired,
         removed=report.removed,
         propagation=report.propagation,
@@ -39,7 +41,8 @@ def report_out(report: JobReport) -> JobReportOut:
 
 @router.post(
     "/run",
-    summary="立即运行定期任务 / run the periodic job now: expiries, cross-comparison, full propagation",
+    summary="立即运行定期任务 / run the periodic job now: preliminary lists due, expiries, cross-comparison, "
+    "full propagation",
     response_model=JobReportOut,
     responses={
         **error_responses(400, 422, 503),
