@@ -139,6 +139,16 @@ def _check(
 ) -> CandidateRows:
     file = str(table.path)
     department = department.strip()
+    if kind is None and "kind" not in _present(table.frame):
+        reason = "缺少名单类别：请在每行填写 kind（名单类别：红名单或黑名单），或指明初步名单的类别（kind）"
+        return CandidateRows(
+            file,
+            pd.DataFrame(columns=WRITE_COLUMNS[FileKind.list_entries]),
+            len(table.frame),
+            kind,
+            [Problem(file, table.header_row or None, "kind", None, reason)],
+            list(table.warnings),
+        )
     frame = _with_list_values(table.frame, department=department, kind=kind)
     checked = check_table(
         RawTable(
@@ -217,12 +227,15 @@ def _order(column: str | None) -> int:
 
 def _with_list_values(frame: pd.DataFrame, *, department: str, kind: ListKind | None) -> pd.DataFrame:
     """The frame with the list's department (and kind, when given) as a column when the file has none."""
-    mapping = _CONTRACT.header_map()
-    present = {
-        mapping[header_key(header)]: header for header in frame.columns if header_key(header) in mapping
-    }
+    present = _present(frame)
     filled = frame.copy()
     for name, value in (("department", department), ("kind", kind.value if kind else "")):
         if value and name not in present:
             filled[name] = value
     return filled
+
+
+def _present(frame: pd.DataFrame) -> set[str]:
+    """The contract columns the frame's headers name."""
+    mapping = _CONTRACT.header_map()
+    return {mapping[header_key(header)] for header in frame.columns if header_key(header) in mapping}
