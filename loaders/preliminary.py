@@ -169,7 +169,7 @@ def _check(
         return CandidateRows(
             file, checked.rows.iloc[0:0], len(frame), kind, list(checked.file_problems), warnings
         )
-    problems = list(checked.problems)
+    problems = [_unknown_subject(problem) for problem in checked.problems]
     rows = checked.rows
     bad = checked.bad.to_numpy().copy()
 
@@ -239,3 +239,15 @@ def _present(frame: pd.DataFrame) -> set[str]:
     """The contract columns the frame's headers name."""
     mapping = _CONTRACT.header_map()
     return {mapping[header_key(header)] for header in frame.columns if header_key(header) in mapping}
+
+
+def _unknown_subject(problem: Problem) -> Problem:
+    """The import's "not in this load's files nor in the store" said the way it is for a preliminary list,
+    which brings no subject files."""
+    if problem.column != "subject_id" or "不在本次导入" not in problem.reason:
+        return problem
+    reason = (
+        f"主体 {problem.value} 不在数据库中：初步名单只能列入已登记的企业或人员，请先导入该企业或人员"
+        "（或核对号码）"
+    )
+    return Problem(problem.file, problem.row, problem.column, problem.value, reason)

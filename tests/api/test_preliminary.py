@@ -169,6 +169,19 @@ def test_bad_json_rows_are_reported_by_row_and_column_and_nothing_is_written(cli
     assert {(2, "subject_id"), (3, "valid_from"), (4, "entry_id")} <= found
     assert all(p["file"] == "entries" for p in body["problems"])
     assert any("校验位" in p["reason"] for p in body["problems"] if p["row"] == 2)
+    unknown = client.post(
+        "/v1/preliminary-lists",
+        json={
+            "department": RED_DEPARTMENT,
+            "kind": "red",
+            "submitted_by": "王科员",
+            "entries": [_red("R-1", CLEAN_FIRM), _red("R-2", make_uscc(98))],
+        },
+    )
+    assert unknown.status_code == 422
+    (problem,) = unknown.json()["problems"]
+    assert (problem["row"], problem["column"], problem["value"]) == (2, "subject_id", make_uscc(98))
+    assert problem["reason"].startswith(f"主体 {make_uscc(98)} 不在数据库中")
     assert client.get("/v1/entries/R-1/history").status_code == 404
     no_kind = client.post(
         "/v1/preliminary-lists",

@@ -9,6 +9,7 @@ is its legal representative.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,11 +24,13 @@ from graph.preliminary import (
     list_status,
     notify,
     publicise,
+    publicity_window,
     submit,
     take_effect,
     withdraw,
 )
-from graph.store.port import CandidateConflict, FileKind, Store
+from graph.store.port import CandidateConflict, FileKind, PublicityPolicy, Store
+from loaders.load import load_paths
 from queries.check import CheckResult, check
 from tests.fixtures import (
     LIST_TYPE,
@@ -521,3 +524,33 @@ def test_preliminary_entries_are_never_published_as_list_entries(store: Store) -
     assert (shown.list_id, shown.entry.entry_id) == (result.list_id, "P-B8")
     assert store.in_publicity(day("2024-05-08")) == []  # the window has ended
     assert store.in_publicity(day("2024-04-30")) == []
+
+
+def test_publicity_settings_load_from_a_policies_file_with_chinese_headers(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "名单政策.csv"
+    path.write_text(
+        "名单类型,传导角色,任职时点,公示期（天）,黑名单可免于公示\n"
+        "诚信典型,法定代表人,两者,10,否\n"
+        "法院失信,法定代表人;主要负责人,当前,,是\n"
+        "安全生产,法定代表人,两者,,\n",
+        encoding="utf-8",
+    )
+    report = load_paths(store, [path], progress=False)
+    assert report.ok, report.format_text()
+    assert store.publicity_policy("诚信典型") == PublicityPolicy(10, False)
+    assert store.publicity_policy("法院失信") == PublicityPolicy(None, True)
+    assert store.publicity_policy("安全生产") == PublicityPolicy(None, False)
+    assert store.publicity_policy("未登记类型") == PublicityPolicy(None, False)
+    assert publicity_window(day("2024-05-01"), None) == (day("2024-05-01"), day("2024-05-07"))
+    assert publicity_window(day("2024-05-01"), 10) == (day("2024-05-01"), day("2024-05-10"))
+
+    bad = tmp_path / "policies.csv"
+    bad.write_text(
+        "list_type,roles,role_time,publicity_days\n诚信典型,legal_representative,both,0\n", encoding="utf-8"
+    )
+    refused = load_paths(store, [bad], progress=False)
+    (problem,) = refused.problems
+    assert (problem.row, problem.column, problem.value) == (2, "publicity_days", "0")
+    assert "1 到 365" in problem.reason
