@@ -1,5 +1,6 @@
 """The ``credlink`` command: sample | load | propagate | check | serve | demo, the lifecycle groups
 ``entry`` (history, object, resolve, correct, revoke), ``repair`` (apply, decide), ``job`` (run, list),
+``prelist`` (submit, show, publicise, notify, take-effect, withdraw) for preliminary lists,
 ``measures`` (list, set, remove, revert, draft, discard, publish, versions, diff, log), and trigger–feedback:
 ``dispatch`` and ``webhook`` (in :mod:`api.cli_dispatch`).
 
@@ -24,6 +25,7 @@ from graph.model import ListKind
 
 if TYPE_CHECKING:
     from api.measures_schemas import DraftResponse, MeasureDiffOut, MeasureListResponse, MeasureVersionOut
+    from api.preliminary_schemas import PreliminaryActionResponse, PreliminaryListOut, SubjectConflictsOut
     from api.schemas import EntryHistoryResponse, EntryStateResponse, MeasureOut, NoticeOut
     from graph.frames import RunSummary
     from graph.store.port import Store
@@ -479,6 +481,7 @@ def cmd_job_run(args: argparse.Namespace, db: Path) -> int:
     propagation = report.propagation
     print(
         f"定期任务完成 job {report.job_id} done（运行日 {report.run_on.isoformat()}）："
+        f"初步名单生效 took effect {_listed(report.took_effect)}；交叉比对不予列入 refused {_listed(report.refused)}；"
         f"到期移出 expired {_listed(report.expired)}；交叉比对移出 removed {_listed(report.removed)}；"
         f"派生记录 {propagation.get('records', 0)} 条，新增 +{propagation.get('added', 0)}，"
         f"撤除 -{propagation.get('removed', 0)}，变更 ~{propagation.get('changed', 0)}"
@@ -902,6 +905,179 @@ def _measures_actor(sub: argparse.ArgumentParser) -> None:
     )
 
 
+# --- prelist (preliminary lists: R1, R2) -------------------------------------------------------------------
+
+
+def _conflict_lines(refused: list[SubjectConflictsOut], title: str) -> list[str]:
+    lines = [title] if refused else []
+    for item in refused:
+        subject = f"{item.subject_name}（{item.subject_code}）" if item.subject_code else ""
+        for link in item.conflicts:
+            lines.append(f"  {item.entry_id} {subject}：{link.text}")
+    return lines
+
+
+def format_prelist(stored: PreliminaryListOut) -> str:
+    """A preliminary list as lines for a terminal: who, counts, status, entries with windows, conflicts."""
+    kind = "黑名单" if stored.kind is ListKind.black else "红名单"
+    source = f"（文件 {stored.source_file}）" if stored.source_file else ""
+    lines = [
+        f"初步名单 {stored.list_id}：{kind} · 认定单位 {stored.department} · {stored.submitted_on.isoformat()} "
+        f"由 {stored.submitted_by} 提交{source}",
+        f"提交 submitted {stored.submitted} 条 = 接受 accepted {stored.accepted} + 交叉比对不予列入 rejected "
+        f"{stored.rejected}；状态 status：{stored.status_label} {stored.status.value}",
+        "当前允许的操作 allowed："
+        + ("、".join(f"{a.label} {a.action.value}" for a in stored.allowed_actions) or "无 none"),
+        "名单记录 entries：",
+    ]
+    for item in stored.entries:
+        entry = item.entry
+        window = (
+            f"；公示期 {item.publicity_from.isoformat()} 至 {item.publicity_to.isoformat()}"
+            if item.publicity_from and item.publicity_to
+            else ""
+        )
+        validity = (
+            f"{entry.valid_from.isoformat()} 至 {entry.valid_to.isoformat() if entry.valid_to else '长期'}"
+        )
+        lines.append(
+            f"  {entry.entry_id} {entry.subject_name}（{entry.subject_code}）· {entry.list_type} · "
+            f"{item.status_label} {entry.status.value} · 有效期 {validity}{window}"
+        )
+        for notice in item.notifications:
+            lines.append(
+                f"    事前告知 notified：{notice.notified_on.isoformat()} {notice.method} → {notice.recipient}"
+                f"（{notice.notified_by}）"
+            )
+    lines.extend(_conflict_lines(stored.conflicts, "交叉比对 conflicts："))
+    return "\n".join(lines)
+
+
+def format_prelist_action(done: PreliminaryActionResponse) -> str:
+    lines = []
+    if done.took_effect:
+        lines.append(f"生效 took effect：{_listed(done.took_effect)}")
+    lines.extend(_conflict_lines(done.refused, f"交叉比对不予列入 refused：{len(done.refused)} 条"))
+    if done.removed:
+        lines.append(f"交叉比对移出红名单 removed：{_listed(done.removed)}")
+    for waiting in done.waiting:
+        lines.append(f"未生效 waiting：{waiting.entry_id}：{waiting.reason}")
+    if done.withdrawn:
+        lines.append(f"撤回 withdrawn：{_listed(done.withdrawn)}")
+    for notice in done.notifications:
+        lines.append(f"已记录事前告知 notified：{notice.entry_id} {notice.recipient}（{notice.method}）")
+    lines.append(format_prelist(done.preliminary_list))
+    return "\n".join(lines)
+
+
+def cmd_prelist_submit(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.preliminary import SubmissionRejected, submit_file
+
+    on = _parse_day(args.on, "--on")
+    if not args.file.exists():
+        raise FileNotFoundError(2, "文件不存在", str(args.file))
+    store = _open(db, must_exist=True)
+    try:
+        answer = submit_file(
+            store,
+            args.file,
+            department=args.department,
+            kind=ListKind(args.kind) if args.kind else None,
+            actor=args.by,
+            on=on,
+        )
+    except SubmissionRejected as exc:
+        from api.preliminary_schemas import ProblemOut
+
+        print(f"初步名单未提交：发现 {len(exc.problems)} 处问题，未写入任何记录")
+        for problem in (ProblemOut.from_problem(problem) for problem in exc.problems):
+            where = problem.file + (f" 第 {problem.row} 行" if problem.row is not None else "")
+            where += f" 列 {problem.column}" if problem.column else ""
+            where += f" 值 {problem.value}" if problem.value else ""
+            print(f"  {where}：{problem.reason}")
+        print("错误：初步名单未通过校验，详见上方报告", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return 0
+    for warning in answer.warnings:
+        print(f"警告 warning：{warning}")
+    print(format_prelist(answer.preliminary_list))
+    print(f"下一步 next: credlink prelist publicise {answer.list_id} --by NAME")
+    return 0
+
+
+def cmd_prelist_show(args: argparse.Namespace, db: Path) -> int:
+    from api.routers.preliminary import list_out
+
+    store = _open(db, must_exist=True)
+    try:
+        stored = list_out(store, args.list_id)
+    finally:
+        store.close()
+    print(stored.model_dump_json(indent=2) if args.json else format_prelist(stored))
+    return 0
+
+
+def _prelist_action(args: argparse.Namespace, db: Path, action: str) -> int:
+    from api.routers.preliminary import action_out
+    from graph import preliminary
+
+    on = _parse_day(args.on, "--on")
+    store = _open(db, must_exist=True)
+    try:
+        if action == "publicise":
+            done = action_out(
+                store,
+                args.list_id,
+                preliminary.publicise(store, args.list_id, actor=args.by, on=on),
+                on=on,
+                stage="publicise",
+            )
+        elif action == "take_effect":
+            result = preliminary.take_effect(store, args.list_id, actor=args.by, on=on)
+            done = action_out(store, args.list_id, result, on=on)
+        elif action == "notify":
+            recorded = preliminary.notify(
+                store,
+                args.list_id,
+                actor=args.by,
+                method=args.method,
+                recipient=args.recipient,
+                on=on,
+                entry_ids=args.entry,
+                note=args.note,
+            )
+            done = action_out(store, args.list_id, notifications=recorded, on=on)
+        else:
+            withdrawn = preliminary.withdraw(
+                store, args.list_id, actor=args.by, reason=args.reason, on=on, entry_ids=args.entry
+            )
+            done = action_out(store, args.list_id, withdrawn=withdrawn, on=on)
+    finally:
+        store.close()
+    print(format_prelist_action(done))
+    return 0
+
+
+def cmd_prelist_publicise(args: argparse.Namespace, db: Path) -> int:
+    return _prelist_action(args, db, "publicise")
+
+
+def cmd_prelist_notify(args: argparse.Namespace, db: Path) -> int:
+    return _prelist_action(args, db, "notify")
+
+
+def cmd_prelist_take_effect(args: argparse.Namespace, db: Path) -> int:
+    return _prelist_action(args, db, "take_effect")
+
+
+def cmd_prelist_withdraw(args: argparse.Namespace, db: Path) -> int:
+    return _prelist_action(args, db, "withdraw")
+
+
 # --- parser ------------------------------------------------------------------------------------------------
 
 
@@ -983,6 +1159,7 @@ def build_parser() -> argparse.ArgumentParser:
     _sample_options(demo)
     _serve_options(demo)
     _lifecycle_commands(commands, common)
+    _prelist_commands(commands, common)
     _measures_commands(commands, common)
     from api.cli_dispatch import dispatch_commands
 
@@ -1110,6 +1287,89 @@ def _lifecycle_commands(
     )
     runs = job("list", cmd_job_list, "定期任务运行记录 / recent runs")
     runs.add_argument("--limit", type=_positive, default=20, help="最多显示条数 / how many runs (default 20)")
+
+
+def _prelist_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    prelist = _group(
+        commands,
+        common,
+        "prelist",
+        "初步名单：提交、公示、事前告知、生效、撤回 / preliminary lists: submit, publicise, notify, take effect",
+    )
+
+    def by(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--by", "--actor", dest="by", default="", metavar="NAME", help="经办人 / who acts (required)"
+        )
+        sub.add_argument(
+            "--on", metavar="DATE", help="办理日期 / the day it is done, YYYY-MM-DD (default: today)"
+        )
+
+    def list_id(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("list_id", metavar="ID", help="初步名单编号 / list id (PL-YYYYMMDD-NNNN)")
+
+    def entries(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--entry",
+            action="append",
+            metavar="ENTRY_ID",
+            help="仅这些名单记录（可重复）/ only these entries, repeatable (default: all pending)",
+        )
+
+    submit = prelist(
+        "submit",
+        cmd_prelist_submit,
+        "提交初步名单文件（CSV/XLSX，中文表头）/ submit a preliminary list file; red candidates are cross-compared",
+    )
+    submit.add_argument("file", type=Path, metavar="FILE", help="list_entries 格式的 .csv 或 .xlsx 文件")
+    submit.add_argument(
+        "--department", required=True, metavar="NAME", help="认定单位 / identifying department"
+    )
+    submit.add_argument(
+        "--kind", choices=("red", "black"), help="名单类别 / red or black (default: the file's, all alike)"
+    )
+    by(submit)
+    submit.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+    show = prelist("show", cmd_prelist_show, "初步名单详情 / a preliminary list, its entries and conflicts")
+    list_id(show)
+    show.add_argument("--json", action="store_true", help="输出 JSON / print the API's JSON answer")
+
+    publicise = prelist(
+        "publicise", cmd_prelist_publicise, "公示 / publicise the drafts for the list type's publicity period"
+    )
+    list_id(publicise)
+    by(publicise)
+
+    notify = prelist(
+        "notify", cmd_prelist_notify, "记录事前告知 / record the prior notification of black-list subjects"
+    )
+    list_id(notify)
+    by(notify)
+    notify.add_argument(
+        "--method", default="", metavar="TEXT", help="告知方式 / how: 书面送达、邮寄送达 … (required)"
+    )
+    notify.add_argument(
+        "--recipient", metavar="NAME", help="告知对象 / who was notified (default: each subject)"
+    )
+    notify.add_argument("--note", metavar="TEXT", help="备注 / e.g. the service receipt number")
+    entries(notify)
+
+    take_effect = prelist(
+        "take-effect", cmd_prelist_take_effect, "生效 / take the ready entries into effect (publicity ended)"
+    )
+    list_id(take_effect)
+    by(take_effect)
+
+    withdraw = prelist(
+        "withdraw", cmd_prelist_withdraw, "撤回 / withdraw pending entries (they never applied)"
+    )
+    list_id(withdraw)
+    by(withdraw)
+    withdraw.add_argument("--reason", default="", metavar="TEXT", help="理由 / why (required)")
+    entries(withdraw)
 
 
 def _sample_options(sub: argparse.ArgumentParser) -> None:

@@ -679,6 +679,8 @@ EVENT_LABELS: dict[str, str] = {
     "apply_for_repair": "申请信用修复",
     "repair_rejected": "驳回信用修复申请",
     "repair_approved": "批准信用修复申请",
+    "submit": "提交初步名单",
+    "notify": "事前告知",
 }
 
 NOTICE_LABELS: dict[str, str] = {
@@ -1140,6 +1142,8 @@ class JobReportOut(BaseModel):
             "job_id": 12,
             "run_on": "2024-07-01",
             "ran": True,
+            "took_effect": ["CZ-R-2024-000031"],
+            "refused": [],
             "expired": ["CZ-B-2021-000045"],
             "removed": [],
             "propagation": _PROPAGATION_EXAMPLE,
@@ -1152,6 +1156,12 @@ class JobReportOut(BaseModel):
     job_id: int | None
     run_on: dt.date
     ran: bool
+    took_effect: list[str] = Field(
+        default_factory=list, description="preliminary entries that took effect (publicity period ended)"
+    )
+    refused: list[str] = Field(
+        default_factory=list, description="red candidates refused by cross-comparison when taking effect"
+    )
     expired: list[str] = Field(description="entries expired (valid_to passed), each with an exit notice")
     removed: list[str] = Field(description="red entries removed by cross-comparison")
     propagation: dict[str, Any] = Field(

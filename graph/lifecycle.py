@@ -1,5 +1,5 @@
-"""The lifecycle of a list entry (R1, R2, R5, R6, R7): objections, corrections, revocation, repair,
-expiry and removal by cross-comparison.
+"""The lifecycle of a list entry (R1, R2, R5, R6, R7): publicity and taking effect of preliminary lists,
+objections, corrections, revocation, repair, expiry and removal by cross-comparison.
 
 Each action is decided here, purely, from the entry's current state: :func:`plan` either refuses it
 (:class:`InvalidTransition`, listing what is allowed) or returns a :class:`Transition`, which the store
@@ -11,6 +11,12 @@ Time: every action takes effect on a day ``on`` (default today). An objection fi
 the entry's measures from D (R5) until the day before it is resolved; a repair approved on day D ends
 the entry from D (it applied until D-1, R7); a revoked entry never applied at all (R6), so a check of any
 date ignores it; an expiry only records what ``valid_to`` already says.
+
+Preliminary lists (:mod:`graph.preliminary`) add the first steps: a ``draft`` entry is publicised (公示),
+corrected or withdrawn (撤回) by its identifying department, or refused by cross-comparison (a red candidate
+whose subject is black-listed, R2) — withdrawn and refused entries never applied, so they end ``revoked``. A
+draft or publicised entry takes effect on day D: when its proposed ``valid_from`` has already passed, it moves
+to D and ``valid_to`` moves by as many days (the period keeps its length), both recorded before/after.
 """
 
 from __future__ import annotations
@@ -33,6 +39,10 @@ class Action(StrEnum):
     approve_repair = "approve_repair"
     expire = "expire"
     remove = "remove"
+    publicise = "publicise"
+    take_effect = "take_effect"
+    withdraw = "withdraw"
+    refuse = "refuse"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -43,6 +53,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.approve_repair: "信用修复",
     Action.expire: "到期移出",
     Action.remove: "交叉比对移出红名单",
+    Action.publicise: "公示",
+    Action.take_effect: "生效",
+    Action.withdraw: "撤回（初步名单）",
+    Action.refuse: "交叉比对不予列入",
 }
 
 STATUS_LABELS: dict[EntryStatus, str] = {
@@ -73,7 +87,12 @@ _ALLOWED: dict[EntryStatus, tuple[Action, ...]] = {
         Action.remove,
     ),
     EntryStatus.under_verification: (Action.uphold, Action.correct, Action.revoke),
+    EntryStatus.draft: (Action.publicise, Action.take_effect, Action.correct, Action.withdraw, Action.refuse),
+    EntryStatus.publicised: (Action.take_effect, Action.correct, Action.withdraw, Action.refuse),
 }
+
+#: Statuses of a preliminary entry (初步名单): it has not applied yet.
+PRELIMINARY_STATUSES: frozenset[EntryStatus] = frozenset({EntryStatus.draft, EntryStatus.publicised})
 
 
 class InvalidTransition(CredlinkError):
@@ -85,13 +104,21 @@ class InvalidTransition(CredlinkError):
 
 def allowed_actions(entry: EntryRecord, on: dt.date | None = None) -> list[Action]:
     """What may be done to ``entry`` now: by status, and by kind (repair ends black entries, cross-comparison
-    removes red ones) and validity (only an entry whose ``valid_to`` has passed expires)."""
+    removes or refuses red ones, only a black draft may take effect without publicity) and validity (only an
+    entry whose ``valid_to`` has passed expires). Whether a preliminary entry's publicity period has passed, or
+    its list type lets a black draft skip publicity, is :mod:`graph.preliminary`'s to judge."""
     day = on or dt.date.today()
     actions = []
     for action in _ALLOWED.get(entry.status, ()):
         if action is Action.approve_repair and entry.kind is not ListKind.black:
             continue
-        if action is Action.remove and entry.kind is not ListKind.red:
+        if action in (Action.remove, Action.refuse) and entry.kind is not ListKind.red:
+            continue
+        if (
+            action is Action.take_effect
+            and entry.status is EntryStatus.draft
+            and entry.kind is not ListKind.black
+        ):
             continue
         if action is Action.expire and (entry.valid_to is None or entry.valid_to >= day):
             continue
@@ -163,10 +190,14 @@ def plan(
         resolve = "upheld"
     elif action is Action.correct:
         after.update(_checked_changes(entry, changes or {}))
-        after["status"] = EntryStatus.effective.value
+        # A preliminary entry stays where it is (an objection during publicity is resolved this way);
+        # a draft was never published, so its correction publishes nothing.
+        if entry.status not in PRELIMINARY_STATUSES:
+            after["status"] = EntryStatus.effective.value
         if entry.status is EntryStatus.under_verification:
             resolve = "corrected"
-        notices.append(("correction", f"更正：{subject} 的{listing}记录已更正。理由：{reason}"))
+        if entry.status is not EntryStatus.draft:
+            notices.append(("correction", f"更正：{subject} 的{listing}记录已更正。理由：{reason}"))
     elif action is Action.revoke:
         after["status"] = EntryStatus.revoked.value
         if entry.status is EntryStatus.under_verification:
@@ -203,6 +234,25 @@ def plan(
         notices.append(
             ("exit", f"退出公告：{subject} 因列入黑名单，经交叉比对自 {on.isoformat()} 起移出{listing}。")
         )
+    elif action is Action.publicise:
+        after["status"] = EntryStatus.publicised.value
+    elif action is Action.take_effect:
+        after["status"] = EntryStatus.effective.value
+        if on > entry.valid_from:
+            # Late: the period starts on the day it takes effect and keeps its length.
+            shift = on - entry.valid_from
+            after["valid_from"] = on.isoformat()
+            if entry.valid_to is not None:
+                after["valid_to"] = (entry.valid_to + shift).isoformat()
+    elif action in (Action.withdraw, Action.refuse):
+        after["status"] = EntryStatus.revoked.value
+        # Only what the public saw (publicity) needs a notice; a draft was never published.
+        if entry.status is EntryStatus.publicised and action is Action.withdraw:
+            notices.append(
+                ("correction", f"更正：撤回公示中的 {subject} 的{listing}初步名单记录。理由：{reason}")
+            )
+        elif entry.status is EntryStatus.publicised:
+            notices.append(("correction", f"公示结果：{subject} 经交叉比对，不予列入{listing}。"))
     return Transition(
         entry_pk=entry.pk,
         action=action.value,

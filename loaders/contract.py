@@ -106,6 +106,13 @@ CONTRACTS: dict[FileKind, FileContract] = {
                 "信用修复最短期限（天）",
                 ("信用修复最短期限（天）", "信用修复最短期限", "修复最短期限"),
             ),
+            _C("publicity_days", False, "公示期（天）", ("公示期（天）", "公示期", "公示天数")),
+            _C(
+                "black_skip_publicity",
+                False,
+                "黑名单可免于公示",
+                ("黑名单可免于公示", "黑名单免公示", "可免于公示"),
+            ),
         ),
         key=("list_type",),
         stems=("list_policies", "list_policy", "policies", "名单政策"),
@@ -290,6 +297,7 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
     "target": _with_codes(_TARGET_NAMES, [target.value for target in Target]),
     "role_time": _with_codes(_ROLE_TIME_NAMES, [time.value for time in RoleTime]),
     "derived_counts_for_red": _enum_aliases(_FLAG_NAMES),
+    "black_skip_publicity": _enum_aliases(_FLAG_NAMES),
     # list_policies.roles entries: any role a listing can reach a person through.
     "roles": _with_codes(
         {name: role for name, role in _ROLE_NAMES.items() if role is not Role.branch_of},

@@ -360,6 +360,10 @@ class _ListType:
     derived_counts_for_red: bool = True
     #: Days after valid_from before credit repair may be approved (None: no minimum).
     repair_min_days: int | None = None
+    #: Publicity period of preliminary lists in days (None: the default).
+    publicity_days: int | None = None
+    #: Black entries may take effect without publicity, on a prior notification of the subject.
+    black_skip_publicity: bool = False
 
 
 _Y = 365
@@ -377,6 +381,8 @@ _BLACK_TYPES: Final = (
         ((2 * _Y, 0.6), (3 * _Y, 0.2), (None, 0.2)),
         (Role.legal_representative, Role.principal, Role.actual_controller),
         RoleTime.current,
+        # Courts list judgment debtors by decision, after notifying them; there is no publicity period.
+        black_skip_publicity=True,
     ),
     # Tax listings name the people responsible when the violation happened.
     _ListType(
@@ -2013,6 +2019,8 @@ def _write_policies(path: Path) -> Path:
             t.role_time.value,
             "true" if t.derived_counts_for_red else "false",
             "" if t.repair_min_days is None else str(t.repair_min_days),
+            "" if t.publicity_days is None else str(t.publicity_days),
+            "true" if t.black_skip_publicity else "false",
         ]
         for t in (*_BLACK_TYPES, *_RED_TYPES)
     ]

@@ -204,6 +204,18 @@ def _parse_days(text: str) -> tuple[int | None, str | None]:
     return int(text), None
 
 
+#: The longest publicity period a list policy may set, in days.
+MAX_PUBLICITY_DAYS = 365
+
+
+def _parse_publicity_days(text: str) -> tuple[int | None, str | None]:
+    if text == "":
+        return None, None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PUBLICITY_DAYS:
+        return None, f"公示期 {text} 无效：应为 1 到 {MAX_PUBLICITY_DAYS} 之间的整数（天）"
+    return int(text), None
+
+
 def _choices(column: str) -> str:
     codes = dict.fromkeys(VALUE_ALIASES[column].values())
     return "、".join(f"{code}（{CODE_LABELS[code]}）" if code in CODE_LABELS else code for code in codes)
@@ -647,6 +659,10 @@ def check_table(
         # An empty cell means the default, yes (DESIGN R2).
         out["derived_counts_for_red"] = (out["derived_counts_for_red"] != "false").astype(object)
         parsed("repair_min_days", _parse_days)
+        parsed("publicity_days", _parse_publicity_days)
+        parsed("black_skip_publicity", _parse_enum("black_skip_publicity", "是/否取值"))
+        # An empty cell means the default, no: black entries are publicised like red ones.
+        out["black_skip_publicity"] = (out["black_skip_publicity"] == "true").astype(object)
 
     frame = pd.DataFrame({name: out[name] for name in WRITE_COLUMNS[kind]}, index=index).astype(object)
     if kind is FileKind.measures:

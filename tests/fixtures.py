@@ -122,6 +122,8 @@ def policy(
     role_time: str = "both",
     derived_counts_for_red: bool = True,
     repair_min_days: int | None = None,
+    publicity_days: int | None = None,
+    black_skip_publicity: bool = False,
 ) -> dict[str, Any]:
     return {
         "list_type": list_type,
@@ -129,6 +131,8 @@ def policy(
         "role_time": role_time,
         "derived_counts_for_red": derived_counts_for_red,
         "repair_min_days": repair_min_days,
+        "publicity_days": publicity_days,
+        "black_skip_publicity": black_skip_publicity,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers import dispatches, entries, health, jobs, lifecycle, measures, public, subjects
+from api.routers import dispatches, entries, health, jobs, lifecycle, measures, preliminary, public, subjects
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -15,6 +15,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     public.router,
     measures.router,
     dispatches.router,
+    preliminary.router,
+    preliminary.public_router,
 )
 
 __all__ = ["ROUTERS"]

@@ -31,6 +31,8 @@ def report_out(report: JobReport) -> JobReportOut:
         job_id=report.job_id,
         run_on=report.run_on,
         ran=report.ran,
+        took_effect=report.took_effect,
+        refused=report.refused,
         expired=report.expired,
         removed=report.removed,
         propagation=report.propagation,
@@ -42,7 +44,8 @@ def report_out(report: JobReport) -> JobReportOut:
 
 @router.post(
     "/run",
-    summary="立即运行定期任务 / run the periodic job now: expiries, propagation, cross-comparison, dispatches, reminders",
+    summary="立即运行定期任务 / run the periodic job now: preliminary lists due, expiries, propagation, "
+    "cross-comparison, dispatches, reminders",
     response_model=JobReportOut,
     responses={
         **error_responses(400, 422, 503),

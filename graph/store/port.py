@@ -8,7 +8,7 @@ so that nothing above the port sees a driver row type.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -42,7 +42,15 @@ class FileKind(StrEnum):
 
 #: The columns of each import file of the data contract (DESIGN.md), in order.
 CONTRACT_COLUMNS: dict[FileKind, tuple[str, ...]] = {
-    FileKind.list_policies: ("list_type", "roles", "role_time", "derived_counts_for_red", "repair_min_days"),
+    FileKind.list_policies: (
+        "list_type",
+        "roles",
+        "role_time",
+        "derived_counts_for_red",
+        "repair_min_days",
+        "publicity_days",
+        "black_skip_publicity",
+    ),
     FileKind.measures: (
         "measure_id",
         "kind",
@@ -415,6 +423,106 @@ class MeasureChange:
     note: str | None
 
 
+# --- preliminary lists (初步名单, R1, R2) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RedCandidate:
+    """A red-list candidate to cross-compare with the black lists (R2): its subject and its list type (whose
+    policy says whether derived black records count)."""
+
+    entry_id: str
+    subject_type: SubjectType
+    subject_code: str
+    list_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateConflict:
+    """A black entry that stands in the way of a red candidate (R2).
+
+    Directly (every link ``None``): the black entry is the candidate subject's own. Through a firm
+    (``firm_code``): a derived record of the candidate person, or of the person named below. Through a person
+    (``person_code`` with ``role``): the candidate is an enterprise and the person holding ``role`` in it on the
+    day asked is black-listed, directly or (with ``firm_code``) through another firm.
+    """
+
+    entry_id: str
+    black_entry_id: str
+    firm_code: str | None = None
+    firm_name: str | None = None
+    person_code: str | None = None
+    person_name: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreliminarySubmission:
+    """A validated preliminary list to write in one transaction.
+
+    ``entries`` has :data:`BATCH_COLUMNS` of ``list_entries``; every row becomes a draft entry with a
+    ``submit`` event, and the rows named in ``refused`` (entry id → reason) are then refused by
+    cross-comparison (status ``revoked``, event ``refuse``) with their ``conflicts`` recorded.
+    """
+
+    department: str
+    kind: ListKind
+    submitted_by: str
+    submitted_on: dt.date
+    source_file: str | None
+    entries: pd.DataFrame
+    refused: Mapping[str, str] = field(default_factory=dict)
+    conflicts: tuple[CandidateConflict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PreliminaryListRecord:
+    pk: int
+    list_id: str
+    department: str
+    kind: ListKind
+    submitted_by: str
+    submitted_at: str
+    submitted_on: dt.date
+    source_file: str | None
+    submitted: int
+    accepted: int
+    rejected: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreliminaryEntryRecord:
+    """An entry of a preliminary list with its publicity window (inclusive days; ``None`` until publicised)."""
+
+    list_id: str
+    entry: EntryRecord
+    publicity_from: dt.date | None
+    publicity_to: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictRecord:
+    """A recorded cross-comparison conflict of a red candidate, when it was found and at which stage
+    (``submit``, ``publicise`` or ``take_effect``)."""
+
+    conflict: CandidateConflict
+    found_on: dt.date
+    stage: str
+
+
+@dataclass(frozen=True, slots=True)
+class PriorNotification:
+    """事前告知: ``recipient`` was notified of a black listing on ``notified_on`` by ``method``."""
+
+    pk: int
+    entry_id: str
+    recipient: str
+    notified_on: dt.date
+    method: str
+    notified_by: str
+    note: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class MeasurePublication:
     """A new version, decided by :mod:`graph.measures` from the current list and the draft, written
@@ -431,6 +539,15 @@ class MeasurePublication:
     changed: tuple[Measure, ...]
     removed: tuple[str, ...]
     measures: int
+
+
+@dataclass(frozen=True, slots=True)
+class PublicityPolicy:
+    """A list type's publicity period in days (``None``: not set, the default applies) and whether its black
+    entries may take effect without publicity."""
+
+    publicity_days: int | None = None
+    black_skip_publicity: bool = False
 
 
 class Store(Protocol):
@@ -589,6 +706,65 @@ class Store(Protocol):
         """Effective red entries whose subject has a black entry applying on ``on`` (R2): (red entry,
         black entry id, how: directly or via which firm). Derived black records count when the red list
         type's policy says so."""
+        ...
+
+    # --- preliminary lists (初步名单, R1, R2)
+    def red_candidate_conflicts(
+        self, candidates: Sequence[RedCandidate], on: dt.date
+    ) -> list[CandidateConflict]:
+        """Black entries applying on ``on`` to the subjects of red ``candidates``, as :meth:`red_conflicts`
+        judges them (directly, or through a firm when the candidate's list type counts derived records),
+        ordered by candidate then black entry id."""
+        ...
+
+    def submit_preliminary_list(self, submission: PreliminarySubmission) -> str:
+        """Write a preliminary list, its entries (draft, or revoked when refused), their events and conflicts
+        in one transaction; returns the list id."""
+        ...
+
+    def preliminary_list(self, list_id: str) -> PreliminaryListRecord | None: ...
+
+    def preliminary_entries(self, list_pk: int) -> list[PreliminaryEntryRecord]:
+        """The list's entries, in entry id order."""
+        ...
+
+    def preliminary_conflicts(self, list_pk: int) -> list[ConflictRecord]: ...
+
+    def record_conflicts(
+        self, conflicts: Sequence[CandidateConflict], *, on: dt.date, stage: str
+    ) -> None: ...
+
+    def set_publicity(self, windows: Sequence[tuple[int, dt.date, dt.date]]) -> None:
+        """Record the publicity window ``(entry pk, first day, last day)`` of each entry."""
+        ...
+
+    def publicity_policy(self, list_type: str) -> PublicityPolicy: ...
+
+    def record_prior_notification(
+        self,
+        entry_pk: int,
+        *,
+        recipient: str,
+        notified_on: dt.date,
+        method: str,
+        notified_by: str,
+        note: str | None,
+    ) -> int:
+        """Record a prior notification (事前告知) with an event on the entry; returns its id."""
+        ...
+
+    def prior_notifications(self, entry_pk: int) -> list[PriorNotification]: ...
+
+    def preliminary_due(self, on: dt.date) -> list[PreliminaryEntryRecord]:
+        """Publicised entries whose publicity window ended before ``on``: black ones first, then by list and
+        entry id."""
+        ...
+
+    def in_publicity(
+        self, at: dt.date, *, after: tuple[dt.date, str] | None = None, limit: int = 50
+    ) -> list[PreliminaryEntryRecord]:
+        """Publicised entries whose window holds ``at``, newest window first by ``(publicity_from, entry_id)``,
+        the page after ``after``. Records are unmasked: the caller publishes them masked."""
         ...
 
     # --- periodic job

@@ -43,10 +43,12 @@ from graph.frames import (
     RunSummary,
 )
 from graph.ids import SubjectType, compact
-from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role, Target
+from graph.model import DEFAULT_POLICY, EntryStatus, HolderBasis, ListKind, Measure, Role, Target
 from graph.store.port import (
     BATCH_COLUMNS,
+    CandidateConflict,
     CheckRow,
+    ConflictRecord,
     Delivery,
     DerivedRecordRow,
     DispatchRecord,
@@ -66,6 +68,12 @@ from graph.store.port import (
     NoticeRecord,
     ObjectionRecord,
     OutboxState,
+    PreliminaryEntryRecord,
+    PreliminaryListRecord,
+    PreliminarySubmission,
+    PriorNotification,
+    PublicityPolicy,
+    RedCandidate,
     RepairApplication,
     RoleRecord,
     SubjectRecord,
@@ -205,6 +213,12 @@ def _derived(row: Sequence[Any]) -> DerivedRecordRow:
     )
 
 
+def _preliminary_entry(row: Sequence[Any]) -> PreliminaryEntryRecord:
+    return PreliminaryEntryRecord(
+        list_id=row[0], entry=_entry(row[1:16]), publicity_from=_date(row[16]), publicity_to=_date(row[17])
+    )
+
+
 def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
     """Rows of ``frame`` as tuples of plain Python values with ``None`` for missing ones."""
     subset = frame[list(columns)].astype(object)
@@ -230,7 +244,11 @@ _STATE_FIELDS = (
 
 _STAGING: dict[FileKind, str] = {
     FileKind.list_policies: "CREATE TEMP TABLE stage (list_type TEXT PRIMARY KEY, roles TEXT, role_time TEXT, "
-    "derived_counts_for_red INTEGER, repair_min_days INTEGER, action TEXT)",
+    "derived_counts_for_red INTEGER, repair_min_days INTEGER, publicity_days INTEGER, black_skip_publicity INTEGER, "
+    "action TEXT)",
+    FileKind.measures: "CREATE TEMP TABLE stage (measure_id TEXT PRIMARY KEY, kind TEXT, list_type TEXT, target TEXT, "
+    "content TEXT, initiating_department TEXT, implementing_department TEXT, legal_basis TEXT, "
+    "business_items TEXT, sharing_method TEXT, action TEXT)",
     FileKind.enterprises: "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, enterprise_kind TEXT, "
     "enterprise_status TEXT, region_code TEXT, established TEXT, target_pk INTEGER, action TEXT)",
     FileKind.persons: "CREATE TEMP TABLE stage (code TEXT PRIMARY KEY, name TEXT, target_pk INTEGER, action TEXT)",
@@ -248,15 +266,19 @@ _MERGE: dict[FileKind, list[str]] = {
              WHEN p.list_type IS NULL THEN 'insert'
              WHEN p.roles IS stage.roles AND p.role_time IS stage.role_time
                   AND p.derived_counts_for_red IS stage.derived_counts_for_red
-                  AND p.repair_min_days IS stage.repair_min_days THEN 'same'
+                  AND p.repair_min_days IS stage.repair_min_days AND p.publicity_days IS stage.publicity_days
+                  AND p.black_skip_publicity IS stage.black_skip_publicity THEN 'same'
              ELSE 'update' END
            FROM stage AS s LEFT JOIN list_policies AS p ON p.list_type = s.list_type
            WHERE s.list_type = stage.list_type""",
-        """INSERT INTO list_policies (list_type, roles, role_time, derived_counts_for_red, repair_min_days)
-           SELECT list_type, roles, role_time, derived_counts_for_red, repair_min_days
+        """INSERT INTO list_policies (list_type, roles, role_time, derived_counts_for_red, repair_min_days,
+             publicity_days, black_skip_publicity)
+           SELECT list_type, roles, role_time, derived_counts_for_red, repair_min_days, publicity_days,
+             black_skip_publicity
            FROM stage WHERE action = 'insert'""",
         """UPDATE list_policies SET roles = s.roles, role_time = s.role_time,
-             derived_counts_for_red = s.derived_counts_for_red, repair_min_days = s.repair_min_days
+             derived_counts_for_red = s.derived_counts_for_red, repair_min_days = s.repair_min_days,
+             publicity_days = s.publicity_days, black_skip_publicity = s.black_skip_publicity
            FROM stage AS s WHERE s.list_type = list_policies.list_type AND s.action = 'update'""",
         """INSERT INTO change_log (entry_pk)
            SELECT e.pk FROM list_entries AS e JOIN stage AS s ON s.list_type = e.list_type
@@ -538,6 +560,10 @@ class SQLiteStore:
         if kind is FileKind.list_policies:
             staged["derived_counts_for_red"] = staged["derived_counts_for_red"].map(
                 lambda flag: 1 if flag else 0
+            )
+            # Optional switch, default off: a missing value (None, NaN) is no.
+            staged["black_skip_publicity"] = staged["black_skip_publicity"].map(
+                lambda flag: 1 if flag is True or flag in (1, "true") else 0
             )
         insert = f"INSERT INTO temp.stage ({', '.join(_stage_columns(create)[: len(columns)])}) VALUES ({', '.join('?' * len(columns))})"
         rows = _records(staged, columns)
@@ -1422,6 +1448,255 @@ class SQLiteStore:
             via = "本身" if firm is None else f"经 {firm} 关联"
             conflicts.setdefault(int(red_pk), (str(black_entry_id), via))
         return [(self.entry_by_pk(pk), black, via) for pk, (black, via) in conflicts.items()]
+
+    # --- preliminary lists (初步名单, R1, R2) -------------------------------------------------------------------
+
+    def red_candidate_conflicts(
+        self, candidates: Sequence[RedCandidate], on: dt.date
+    ) -> list[CandidateConflict]:
+        if not candidates:
+            return []
+        params = {
+            "candidates": json.dumps(
+                [[c.entry_id, c.subject_type.value, c.subject_code, c.list_type] for c in candidates],
+                ensure_ascii=False,
+            ),
+            "on": on.isoformat(),
+            "default_roles": ";".join(sorted(role.value for role in DEFAULT_POLICY.roles)),
+        }
+        return [CandidateConflict(*row) for row in self._read(sql("red_candidate_conflicts"), params)]
+
+    def submit_preliminary_list(self, submission: PreliminarySubmission) -> str:
+        s = submission
+        day = s.submitted_on.isoformat()
+        columns = BATCH_COLUMNS[FileKind.list_entries]
+        rows = [dict(zip(columns, row, strict=True)) for row in _records(s.entries, columns)]
+        refused = dict(s.refused)
+        at = _now()
+        try:
+            with self._write() as conn:
+                number = conn.execute(
+                    "SELECT count(*) FROM preliminary_lists WHERE submitted_on = ?", (day,)
+                ).fetchone()[0]
+                list_id = f"PL-{s.submitted_on:%Y%m%d}-{int(number) + 1:04d}"
+                cursor = conn.execute(
+                    "INSERT INTO preliminary_lists (list_id, department, kind, submitted_by, submitted_at, "
+                    "submitted_on, source_file, submitted, accepted, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        list_id,
+                        s.department,
+                        s.kind.value,
+                        s.submitted_by,
+                        at,
+                        day,
+                        s.source_file,
+                        len(rows),
+                        len(rows) - len(refused),
+                        len(refused),
+                    ),
+                )
+                list_pk = int(cursor.lastrowid or 0)
+                submitted = f"提交初步名单 {list_id}" + (f"（文件 {s.source_file}）" if s.source_file else "")
+                for row in rows:
+                    subject = conn.execute(
+                        "SELECT pk FROM subjects WHERE code = ? AND subject_type = ?",
+                        (row["subject_id"], row["subject_type"]),
+                    ).fetchone()
+                    if subject is None:
+                        raise NotFound(f"未找到主体 {row['subject_id']}（名单编号 {row['entry_id']}）")
+                    state: dict[str, str | None] = {
+                        "status": EntryStatus.draft.value,
+                        "ended_on": None,
+                        **{name: row[name] for name in _STATE_FIELDS[2:]},
+                    }
+                    cursor = conn.execute(
+                        "INSERT INTO list_entries (entry_id, subject_pk, kind, list_type, department, basis, "
+                        "act_date, decided_on, valid_from, valid_to, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            row["entry_id"],
+                            subject[0],
+                            row["kind"],
+                            row["list_type"],
+                            row["department"],
+                            row["basis"],
+                            row["act_date"],
+                            row["decided_on"],
+                            row["valid_from"],
+                            row["valid_to"],
+                            EntryStatus.draft.value,
+                        ),
+                    )
+                    entry_pk = int(cursor.lastrowid or 0)
+                    conn.execute(
+                        "INSERT INTO preliminary_entries (entry_pk, list_pk) VALUES (?, ?)",
+                        (entry_pk, list_pk),
+                    )
+                    events: list[
+                        tuple[str, str, str, dict[str, str | None] | None, dict[str, str | None]]
+                    ] = [("submit", s.submitted_by, submitted, None, state)]
+                    reason = refused.get(str(row["entry_id"]))
+                    if reason is not None:
+                        after = {**state, "status": EntryStatus.revoked.value}
+                        conn.execute(
+                            "UPDATE list_entries SET status = ? WHERE pk = ?", (after["status"], entry_pk)
+                        )
+                        events.append(("refuse", "cross_comparison", reason, state, after))
+                    conn.executemany(
+                        "INSERT INTO entry_events (entry_pk, at, actor, action, reason, details) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [
+                            (
+                                entry_pk,
+                                at,
+                                actor,
+                                action,
+                                why,
+                                json.dumps({"on": day, "before": before, "after": after}, ensure_ascii=False),
+                            )
+                            for action, actor, why, before, after in events
+                        ],
+                    )
+                self._insert_conflicts(conn, s.conflicts, on=s.submitted_on, stage="submit")
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"初步名单未写入：名单编号已存在或数据冲突（{exc}）") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入初步名单失败：{exc}") from exc
+        return list_id
+
+    def _insert_conflicts(
+        self, conn: sqlite3.Connection, conflicts: Sequence[CandidateConflict], *, on: dt.date, stage: str
+    ) -> None:
+        conn.executemany(
+            "INSERT INTO preliminary_conflicts (entry_pk, black_entry_id, firm_code, firm_name, person_code, "
+            "person_name, role, found_on, stage) "
+            "SELECT pk, ?, ?, ?, ?, ?, ?, ?, ? FROM list_entries WHERE entry_id = ?",
+            [
+                (
+                    c.black_entry_id,
+                    c.firm_code,
+                    c.firm_name,
+                    c.person_code,
+                    c.person_name,
+                    c.role,
+                    on.isoformat(),
+                    stage,
+                    c.entry_id,
+                )
+                for c in conflicts
+            ],
+        )
+
+    def preliminary_list(self, list_id: str) -> PreliminaryListRecord | None:
+        rows = self._read(
+            "SELECT pk, list_id, department, kind, submitted_by, submitted_at, submitted_on, source_file, "
+            "submitted, accepted, rejected FROM preliminary_lists WHERE list_id = :list_id",
+            {"list_id": list_id},
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return PreliminaryListRecord(
+            r[0], r[1], r[2], _KINDS[r[3]], r[4], r[5], _required_date(r[6]), r[7], r[8], r[9], r[10]
+        )
+
+    def preliminary_entries(self, list_pk: int) -> list[PreliminaryEntryRecord]:
+        rows = self._read(sql("preliminary_entries"), {"list_pk": list_pk, "due_before": None})
+        return [_preliminary_entry(row) for row in rows]
+
+    def preliminary_conflicts(self, list_pk: int) -> list[ConflictRecord]:
+        rows = self._read(
+            "SELECT e.entry_id, c.black_entry_id, c.firm_code, c.firm_name, c.person_code, c.person_name, c.role, "
+            "c.found_on, c.stage FROM preliminary_conflicts AS c "
+            "JOIN preliminary_entries AS p ON p.entry_pk = c.entry_pk "
+            "JOIN list_entries AS e ON e.pk = c.entry_pk "
+            "WHERE p.list_pk = :list_pk ORDER BY e.entry_id, c.pk",
+            {"list_pk": list_pk},
+        )
+        return [ConflictRecord(CandidateConflict(*r[:7]), _required_date(r[7]), r[8]) for r in rows]
+
+    def record_conflicts(self, conflicts: Sequence[CandidateConflict], *, on: dt.date, stage: str) -> None:
+        try:
+            with self._write() as conn:
+                self._insert_conflicts(conn, conflicts, on=on, stage=stage)
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入交叉比对结果失败：{exc}") from exc
+
+    def set_publicity(self, windows: Sequence[tuple[int, dt.date, dt.date]]) -> None:
+        try:
+            with self._write() as conn:
+                conn.executemany(
+                    "UPDATE preliminary_entries SET publicity_from = ?, publicity_to = ? WHERE entry_pk = ?",
+                    [(start.isoformat(), end.isoformat(), entry_pk) for entry_pk, start, end in windows],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入公示期失败：{exc}") from exc
+
+    def publicity_policy(self, list_type: str) -> PublicityPolicy:
+        rows = self._read(
+            "SELECT publicity_days, black_skip_publicity FROM list_policies WHERE list_type = :list_type",
+            {"list_type": list_type},
+        )
+        if not rows:
+            return PublicityPolicy()
+        days, skip = rows[0]
+        return PublicityPolicy(None if days is None else int(days), bool(skip))
+
+    def record_prior_notification(
+        self,
+        entry_pk: int,
+        *,
+        recipient: str,
+        notified_on: dt.date,
+        method: str,
+        notified_by: str,
+        note: str | None,
+    ) -> int:
+        day = notified_on.isoformat()
+        try:
+            with self._write() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO prior_notifications (entry_pk, recipient, notified_on, method, notified_by, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (entry_pk, recipient, day, method, notified_by, note),
+                )
+                conn.execute(
+                    "INSERT INTO entry_events (entry_pk, at, actor, action, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        entry_pk,
+                        _now(),
+                        notified_by,
+                        "notify",
+                        f"事前告知 {recipient}（{method}）" + (f"：{note}" if note else ""),
+                        json.dumps({"on": day}),
+                    ),
+                )
+                return int(cursor.lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"写入事前告知失败：{exc}") from exc
+
+    def prior_notifications(self, entry_pk: int) -> list[PriorNotification]:
+        rows = self._read(
+            "SELECT n.pk, e.entry_id, n.recipient, n.notified_on, n.method, n.notified_by, n.note "
+            "FROM prior_notifications AS n JOIN list_entries AS e ON e.pk = n.entry_pk "
+            "WHERE n.entry_pk = :entry_pk ORDER BY n.notified_on, n.pk",
+            {"entry_pk": entry_pk},
+        )
+        return [PriorNotification(r[0], r[1], r[2], _required_date(r[3]), r[4], r[5], r[6]) for r in rows]
+
+    def preliminary_due(self, on: dt.date) -> list[PreliminaryEntryRecord]:
+        rows = self._read(sql("preliminary_entries"), {"list_pk": None, "due_before": on.isoformat()})
+        return [_preliminary_entry(row) for row in rows]
+
+    def in_publicity(
+        self, at: dt.date, *, after: tuple[dt.date, str] | None = None, limit: int = 50
+    ) -> list[PreliminaryEntryRecord]:
+        params = {
+            "at": at.isoformat(),
+            "after_from": None if after is None else after[0].isoformat(),
+            "after_id": None if after is None else after[1],
+            "limit": limit,
+        }
+        return [_preliminary_entry(row) for row in self._read(sql("publicity_entries"), params)]
 
     # --- periodic job ------------------------------------------------------------------------------------------
 
