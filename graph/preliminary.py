@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, NoReturn
 
+from graph.dispatch import dispatch_entries
 from graph.errors import InvalidRequest, NotFound
 from graph.ids import SubjectType
 from graph.lifecycle import (
@@ -519,6 +520,9 @@ def _take_effect(
         result.took_effect.append(item.entry.entry_id)
     if red:
         run_entries(store, [item.entry.pk for item, _ in red])
+    if ready:
+        # R8: the implementing departments hear at once of the measures these entries start.
+        dispatch_entries(store, [item.entry.pk for item, _ in ready], day)
     return result
 
 

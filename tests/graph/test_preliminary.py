@@ -162,6 +162,9 @@ def test_black_list_takes_effect_only_after_publicity_and_reaches_the_persons(st
     with pytest.raises(InvalidTransition, match="最早可于 2024-05-09 生效") as early:
         take_effect(store, result.list_id, actor="张法官", on=day("2024-05-08"))
     assert early.value.status == 409
+    draft = store.entry("P-B1")
+    assert draft is not None
+    assert store.entry_dispatches(draft.pk) == []  # a preliminary entry dispatches nothing
     assert "当前允许的操作：记录事前告知、生效、撤回" in early.value.detail
     for when in ("2024-05-02", "2024-05-08", "2024-05-09"):
         assert not at(store, CLEAN, when).items  # a preliminary entry never applies
@@ -180,6 +183,10 @@ def test_black_list_takes_effect_only_after_publicity_and_reaches_the_persons(st
     assert person_check.restricted  # the legal representative is reached at once
     assert person_check.items[0].path is not None
     assert list_status(i.entry for i in store.preliminary_entries(record.pk)) is PreliminaryStatus.concluded
+    # R8: taking effect dispatches at once, to the firm and to the person reached through it.
+    dispatched = store.entry_dispatches(effective.pk)
+    assert {d.action for d in dispatched} == {"start"}
+    assert {d.payload["subject"]["code"] for d in dispatched} == {CLEAN, CLEAN_LR}
 
     events = store.entry_history(effective.pk)
     assert [event.action for event in events] == ["submit", "publicise", "take_effect"]
