@@ -6,6 +6,7 @@ routes reach it through ``api.deps.StoreDep``. ``uvicorn --factory api.app:creat
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,8 +14,10 @@ from fastapi import FastAPI
 
 from api.errors import EXCEPTION_HANDLERS
 from api.routers import ROUTERS
+from api.scheduler import Scheduler
 from api.settings import Settings, get_settings
 from graph.store import open_store
+from graph.store.port import Store
 
 DESCRIPTION = """\
 credlink links enterprises and the people responsible for them (legal representatives, principals,
@@ -31,6 +34,17 @@ and the joint punishment measures apply to them (守信联合激励和失信联�
 """
 
 
+def _scheduler(store: Store, settings: Settings) -> Scheduler | None:
+    """The background thread of the periodic job and webhook delivery, if either is switched on."""
+    job_every = dt.timedelta(minutes=settings.job_every_minutes) if settings.job_every_minutes else None
+    deliver_every = (
+        dt.timedelta(seconds=settings.deliver_every_seconds) if settings.deliver_every_seconds else None
+    )
+    if job_every is None and deliver_every is None:
+        return None
+    return Scheduler(store, job_every=job_every, deliver_every=deliver_every)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for ``settings`` (default: :func:`api.settings.get_settings`)."""
     settings = settings or get_settings()
@@ -39,9 +53,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.db)
         app.state.store = store
+        scheduler = _scheduler(store, settings)
+        if scheduler is not None:
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             app.state.store = None
             store.close()
 

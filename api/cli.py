@@ -221,7 +221,15 @@ def cmd_serve(args: argparse.Namespace, db: Path) -> int:
     port: int = args.port or settings.port
     # The factory builds its settings from the environment, in this process and in every worker.
     os.environ["CREDLINK_DB"] = str(db.resolve())
+    job_every = getattr(args, "job_every_minutes", None)
+    if job_every is not None:
+        if job_every < 0:
+            raise InvalidRequest("--job-every-minutes 不能为负数")
+        os.environ["CREDLINK_JOB_EVERY_MINUTES"] = str(job_every)
     get_settings.cache_clear()
+    every = get_settings().job_every_minutes
+    if every:
+        print(f"定期任务 periodic job：每 {every} 分钟运行一次（后台）", flush=True)
     _print_where_to_go(db, host, port)
     # httptools explicitly: uvicorn would fall back to h11 silently, which is ~40 ms per keep-alive request.
     uvicorn.run(
@@ -259,6 +267,8 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
         print(_dispatch_line(job.dispatches, job.reminders, job.deliveries))
     finally:
         store.close()
+    if args.job_every_minutes is None and "CREDLINK_JOB_EVERY_MINUTES" not in os.environ:
+        args.job_every_minutes = 24 * 60  # a deployment runs it daily; the demo shows that
     return cmd_serve(args, db)
 
 
@@ -1386,6 +1396,13 @@ def _serve_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--host", help="监听地址 / host (default: $CREDLINK_HOST or 127.0.0.1)")
     sub.add_argument("--port", type=_positive, help="端口 / port (default: $CREDLINK_PORT or 8000)")
     sub.add_argument("--workers", type=_positive, default=1, help="进程数 / worker processes (default 1)")
+    sub.add_argument(
+        "--job-every-minutes",
+        type=int,
+        metavar="N",
+        help="每 N 分钟运行一次定期任务（0 不运行）/ run the periodic job every N minutes in the background "
+        "(default: $CREDLINK_JOB_EVERY_MINUTES, else 0 for serve and 1440 for demo)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +20,11 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     #: Most ids one ``POST /v1/check`` may carry.
     max_batch: int = 1000
+    #: ``credlink serve`` runs the periodic job when the last run started this many minutes ago
+    #: (``CREDLINK_JOB_EVERY_MINUTES``; 0 = never, run it with ``credlink job run`` or cron instead).
+    job_every_minutes: int = Field(default=0, ge=0)
+    #: Seconds between webhook delivery passes of the outbox (0 = never; ``credlink webhook deliver``).
+    deliver_every_seconds: int = Field(default=10, ge=0)
 
 
 @lru_cache

@@ -124,5 +124,7 @@ def build_city(path: Path) -> Path:
 def serve(tmp_path: Path, **settings: Any) -> Iterator[TestClient]:
     """A client of the app over a freshly built tiny city; the lifespan opens and closes the store."""
     db = build_city(tmp_path / "city.db")
+    # No background delivery unless a test asks for it: tests decide when the outbox is sent.
+    settings.setdefault("deliver_every_seconds", 0)
     with TestClient(create_app(Settings(db=db, **settings))) as client:
         yield client
