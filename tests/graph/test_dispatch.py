@@ -458,3 +458,17 @@ def test_publishing_a_new_measures_version_dispatches_what_it_changes(store: Sto
     assert (change.action, change.reason) == ("change", "measure_changed")
     assert change.payload["measure"]["content"] == "限制担任法定代表人、董事、监事、高级管理人员"
     assert told(store, FINANCE)[-1] == ("end", "measure_withdrawn", FIRM, False)
+
+
+def test_the_job_corrects_and_reports_drift_of_the_incremental_state(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "credlink.db")
+    city(store)
+    assert run_job(store, day("2022-03-01"), deliver=False).propagation["drift"] == 0
+    # Simulate a lost incremental write: a derived record vanishes behind propagation's back.
+    with store._write() as conn:
+        conn.execute("DELETE FROM derived_records")
+    report = run_job(store, day("2022-03-02"), deliver=False)
+    assert report.propagation["drift"] == 1
+    assert report.propagation["added"] == 1
+    assert len(store.derived_for_entry(store.entry_pks(["B1"])["B1"])) == 1
+    store.close()
