@@ -256,7 +256,9 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
             return 1
         # The periodic job, as a deployment would run it: expiries (with their exit notices), full
         # propagation and cross-comparison.
-        _progress("定期任务 periodic job: expiries, full propagation, cross-comparison …")
+        _progress(
+            "定期任务 periodic job: preliminary lists, expiries, full propagation, cross-comparison, dispatches …"
+        )
         job = run_job(store)
         propagated = job.propagation
         print(
@@ -1289,7 +1291,10 @@ def _lifecycle_commands(
     _who_and_why(decide)
 
     job = _group(
-        commands, common, "job", "定期任务 / the periodic job: expiries, cross-comparison, propagation"
+        commands,
+        common,
+        "job",
+        "定期任务 / the periodic job: preliminary lists, expiries, propagation, cross-comparison, dispatches",
     )
     run = job("run", cmd_job_run, "立即运行定期任务 / run the periodic job now")
     run.add_argument(
