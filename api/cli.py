@@ -14,10 +14,10 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api.cli_common import Handler, _group, _open, _parse_day, _positive, _progress
 from api.schemas import CheckResponse
 from api.settings import get_settings
 from graph.errors import CredlinkError, InvalidRequest, NotFound
@@ -32,28 +32,6 @@ if TYPE_CHECKING:
     from loaders.validate import Problem
 
 EXAMPLE_BUSINESS_ITEM = "public_procurement"
-
-Handler = Callable[[argparse.Namespace, Path], int]
-
-
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _parse_day(value: str | None, option: str) -> dt.date | None:
-    from api.deps import parse_date
-
-    return parse_date(value, name=option)
-
-
-def _open(db: Path, *, must_exist: bool) -> Store:
-    from graph.store import open_store
-
-    if must_exist and not db.exists():
-        raise NotFound(
-            f"数据库 {db} 不存在；请先运行 credlink load <文件> 或 credlink demo，或用 --db 指定数据库文件"
-        )
-    return open_store(db)
 
 
 def summary_line(summary: RunSummary) -> str:
@@ -1093,16 +1071,6 @@ def cmd_prelist_withdraw(args: argparse.Namespace, db: Path) -> int:
 # --- parser ------------------------------------------------------------------------------------------------
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为正整数，实为 {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数，实为 {text!r}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -1177,30 +1145,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     dispatch_commands(commands, common)
     return parser
-
-
-def _group(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-    name: str,
-    help_text: str,
-) -> Callable[[str, Handler, str], argparse.ArgumentParser]:
-    """A command group (``credlink entry …``); returns a function adding one subcommand to it."""
-    group = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
-    group.set_defaults(handler=lambda _args, _db: _usage(group))
-    actions = group.add_subparsers(dest="action", metavar="ACTION")
-
-    def add(action: str, handler: Handler, action_help: str) -> argparse.ArgumentParser:
-        sub = actions.add_parser(action, parents=[common], help=action_help, description=action_help)
-        sub.set_defaults(handler=handler)
-        return sub
-
-    return add
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
 
 
 def _who_and_why(

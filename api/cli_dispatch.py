@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from api.cli import _group, _open, _parse_day, _positive
+from api.cli_common import _group, _open, _parse_day, _positive
 from api.dispatch_schemas import DispatchOut, StatsOut
 from graph.errors import InvalidRequest
 
