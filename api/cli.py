@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from api.cli_common import Handler, _group, _open, _parse_day, _positive, _progress
+from api.cli_common import Handler, _group, _open, _opened, _parse_day, _positive, _progress
 from api.schemas import CheckResponse
 from api.settings import get_settings
 from graph.errors import CredlinkError, InvalidRequest, NotFound
@@ -76,8 +76,7 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
     for path in args.paths:
         if not path.exists():
             raise FileNotFoundError(2, "文件或目录不存在", str(path))
-    store = _open(db, must_exist=False)
-    try:
+    with _opened(db, must_exist=False) as store:
         report = load_paths(
             store, list(args.paths), on_error=args.on_error, quarantine_dir=args.quarantine_dir, progress=True
         )
@@ -101,8 +100,6 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
                 f"推送 dispatches：启动 {dispatched.started}，变更 {dispatched.changed}，停止 {dispatched.ended}",
                 flush=True,
             )
-    finally:
-        store.close()
     if not report.ok:
         print("错误：导入未通过，详见上方报告", file=sys.stderr)
         return 1
@@ -115,12 +112,9 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
 def cmd_propagate(args: argparse.Namespace, db: Path) -> int:
     from graph.propagation import run_full, run_pending
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         _progress("传播派生记录 propagating …")
         summary = run_pending(store) if args.pending else run_full(store)
-    finally:
-        store.close()
     print(summary_line(summary))
     return 0
 
@@ -148,13 +142,10 @@ def cmd_check(args: argparse.Namespace, db: Path) -> int:
     from queries.check import check
 
     at = _parse_day(args.at, "--at")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         result = check(
             store, args.id, business_item=args.business_item or None, at=at, subject_type=args.subject_type
         )
-    finally:
-        store.close()
     answer = CheckResponse.from_result(result)
     print(answer.model_dump_json(indent=2) if args.json else format_check(answer))
     return 0
@@ -224,8 +215,7 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
     from loaders.load import load_paths
 
     paths = _generate(args.out, args.enterprises, args.seed, None)
-    store = _open(db, must_exist=False)
-    try:
+    with _opened(db, must_exist=False) as store:
         _progress(f"导入 loading into {db} …")
         report = load_paths(store, list(paths.values()), on_error="reject", progress=True)
         print(report.format_text())
@@ -245,8 +235,6 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
             f"撤除 -{propagated.get('removed', 0)}，变更 ~{propagated.get('changed', 0)}）"
         )
         print(_dispatch_line(job.dispatches, job.reminders, job.deliveries))
-    finally:
-        store.close()
     if args.job_every_minutes is None and "CREDLINK_JOB_EVERY_MINUTES" not in os.environ:
         args.job_every_minutes = 24 * 60  # a deployment runs it daily; the demo shows that
     return cmd_serve(args, db)
@@ -347,11 +335,8 @@ def format_history(history: EntryHistoryResponse) -> str:
 def cmd_entry_history(args: argparse.Namespace, db: Path) -> int:
     from api.routers.lifecycle import entry_history
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         history = entry_history(store, args.entry_id)
-    finally:
-        store.close()
     print(history.model_dump_json(indent=2) if args.json else format_history(history))
     return 0
 
@@ -361,8 +346,7 @@ def _entry_action(args: argparse.Namespace, db: Path, action: str) -> int:
     from graph.lifecycle import Action
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         state = perform(
             store,
             args.entry_id,
@@ -372,8 +356,6 @@ def _entry_action(args: argparse.Namespace, db: Path, action: str) -> int:
             on=on,
             changes=_changes(getattr(args, "set", None)),
         )
-    finally:
-        store.close()
     print(format_state(state))
     return 0
 
@@ -395,8 +377,7 @@ def cmd_entry_resolve(args: argparse.Namespace, db: Path) -> int:
     from api.schemas import Outcome
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         state = resolve_objection(
             store,
             args.entry_id,
@@ -406,8 +387,6 @@ def cmd_entry_resolve(args: argparse.Namespace, db: Path) -> int:
             on=on,
             changes=_changes(args.set),
         )
-    finally:
-        store.close()
     print(format_state(state))
     return 0
 
@@ -416,13 +395,10 @@ def cmd_repair_apply(args: argparse.Namespace, db: Path) -> int:
     from graph.lifecycle import apply_for_repair
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         application_id = apply_for_repair(
             store, args.entry_id, applicant=args.applicant, evidence=args.evidence, on=on
         )
-    finally:
-        store.close()
     print(
         f"信用修复申请已受理 application filed：编号 id {application_id}（名单记录 {args.entry_id}，待决定 pending）"
     )
@@ -434,13 +410,10 @@ def cmd_repair_decide(args: argparse.Namespace, db: Path) -> int:
     from api.routers.lifecycle import decide_repair
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         decision = decide_repair(
             store, args.application_id, approve=args.approve, actor=args.by, reason=args.reason, on=on
         )
-    finally:
-        store.close()
     application = decision.application
     verdict = "批准 approved" if application.status == "approved" else "驳回 rejected"
     lines = [
@@ -462,12 +435,9 @@ def cmd_job_run(args: argparse.Namespace, db: Path) -> int:
     from graph.jobs import run_job
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         _progress("运行定期任务 running the periodic job …")
         report = report_out(run_job(store, on))
-    finally:
-        store.close()
     propagation = report.propagation
     print(
         f"定期任务完成 job {report.job_id} done（运行日 {report.run_on.isoformat()}）："
@@ -491,11 +461,8 @@ def _dispatch_line(dispatches: dict[str, int], reminders: int, deliveries: dict[
 def cmd_job_list(args: argparse.Namespace, db: Path) -> int:
     from api.schemas import JobRunOut
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         runs = [JobRunOut.from_record(run) for run in store.jobs(args.limit)]
-    finally:
-        store.close()
     if not runs:
         print("尚无运行记录 no runs yet")
     for run in runs:
@@ -621,8 +588,7 @@ def cmd_measures_list(args: argparse.Namespace, db: Path) -> int:
     from api.routers.measures import measure_list
 
     at = _parse_day(args.at, "--at")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         answer = measure_list(
             store,
             at,
@@ -632,8 +598,6 @@ def cmd_measures_list(args: argparse.Namespace, db: Path) -> int:
             implementing_department=args.department,
             business_item=args.business_item,
         )
-    finally:
-        store.close()
     print(answer.model_dump_json(indent=2) if args.json else format_measure_list(answer))
     return 0
 
@@ -644,8 +608,7 @@ def cmd_measures_set(args: argparse.Namespace, db: Path) -> int:
     from graph.measures import validate_measure
 
     given = Path(args.target)
-    store = _open(db, must_exist=False)
-    try:
+    with _opened(db, must_exist=False) as store:
         if given.suffix.lower() in (".csv", ".xlsx") or given.is_file():
             if args.set:
                 raise InvalidRequest("从文件起草时不能同时用 --set 指定字段")
@@ -662,8 +625,6 @@ def cmd_measures_set(args: argparse.Namespace, db: Path) -> int:
         else:
             edited = measures.edit_measure(store, args.target, dict(args.set or []), actor=args.by)
             answers = [draft_measure(store, edited.measure_id)]
-    finally:
-        store.close()
     labels = {"added": "新增", "changed": "修改", "removed": "删除", "unchanged": "与现行相同"}
     for answer in answers:
         print(f"草稿 draft：措施 {answer.measure_id} {labels[answer.state]} {answer.state}")
@@ -678,11 +639,8 @@ def cmd_measures_set(args: argparse.Namespace, db: Path) -> int:
 def cmd_measures_remove(args: argparse.Namespace, db: Path) -> int:
     from graph import measures
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         measures.remove_measure(store, args.measure_id, actor=args.by)
-    finally:
-        store.close()
     print(f"草稿 draft：删除措施 {args.measure_id}（发布后生效 applies once published）")
     return 0
 
@@ -690,11 +648,8 @@ def cmd_measures_remove(args: argparse.Namespace, db: Path) -> int:
 def cmd_measures_revert(args: argparse.Namespace, db: Path) -> int:
     from graph import measures
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         measures.revert_measure(store, args.measure_id, actor=args.by)
-    finally:
-        store.close()
     print(f"草稿 draft：已撤回对措施 {args.measure_id} 的修改 reverted")
     return 0
 
@@ -702,11 +657,8 @@ def cmd_measures_revert(args: argparse.Namespace, db: Path) -> int:
 def cmd_measures_draft(args: argparse.Namespace, db: Path) -> int:
     from api.routers.measures import draft
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         answer = draft(store)
-    finally:
-        store.close()
     print(answer.model_dump_json(indent=2) if args.json else format_draft(answer))
     return 0
 
@@ -714,11 +666,8 @@ def cmd_measures_draft(args: argparse.Namespace, db: Path) -> int:
 def cmd_measures_discard(args: argparse.Namespace, db: Path) -> int:
     from graph import measures
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         dropped = measures.discard_draft(store, actor=args.by)
-    finally:
-        store.close()
     print(f"草稿 draft：已放弃 {dropped} 项修改 discarded")
     return 0
 
@@ -727,11 +676,8 @@ def cmd_measures_publish(args: argparse.Namespace, db: Path) -> int:
     from api.routers.measures import publish
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         answer = publish(store, actor=args.by, note=args.note, on=on)
-    finally:
-        store.close()
     if args.json:
         print(answer.model_dump_json(indent=2))
         return 0
@@ -743,11 +689,8 @@ def cmd_measures_publish(args: argparse.Namespace, db: Path) -> int:
 def cmd_measures_versions(args: argparse.Namespace, db: Path) -> int:
     from api.routers.measures import versions
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         answer = versions(store)
-    finally:
-        store.close()
     if args.json:
         print(answer.model_dump_json(indent=2))
         return 0
@@ -762,11 +705,8 @@ def cmd_measures_versions(args: argparse.Namespace, db: Path) -> int:
 def cmd_measures_diff(args: argparse.Namespace, db: Path) -> int:
     from api.routers.measures import version_diff
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         answer = version_diff(store, args.before, args.after)
-    finally:
-        store.close()
     if args.json:
         print(answer.model_dump_json(indent=2))
         return 0
@@ -780,11 +720,8 @@ def cmd_measures_diff(args: argparse.Namespace, db: Path) -> int:
 def cmd_measures_log(args: argparse.Namespace, db: Path) -> int:
     from api.routers.measures import changes
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         answer = changes(store, measure_id=args.measure, limit=args.limit)
-    finally:
-        store.close()
     if args.json:
         print(answer.model_dump_json(indent=2))
         return 0
@@ -1002,11 +939,8 @@ def cmd_prelist_submit(args: argparse.Namespace, db: Path) -> int:
 def cmd_prelist_show(args: argparse.Namespace, db: Path) -> int:
     from api.routers.preliminary import list_out
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         stored = list_out(store, args.list_id)
-    finally:
-        store.close()
     print(stored.model_dump_json(indent=2) if args.json else format_prelist(stored))
     return 0
 
@@ -1016,8 +950,7 @@ def _prelist_action(args: argparse.Namespace, db: Path, action: str) -> int:
     from graph import preliminary
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         if action == "publicise":
             done = action_out(
                 store,
@@ -1046,8 +979,6 @@ def _prelist_action(args: argparse.Namespace, db: Path, action: str) -> int:
                 store, args.list_id, actor=args.by, reason=args.reason, on=on, entry_ids=args.entry
             )
             done = action_out(store, args.list_id, withdrawn=withdrawn, on=on)
-    finally:
-        store.close()
     print(format_prelist_action(done))
     return 0
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,16 @@ def _open(db: Path, *, must_exist: bool) -> Store:
             f"数据库 {db} 不存在；请先运行 credlink load <文件> 或 credlink demo，或用 --db 指定数据库文件"
         )
     return open_store(db)
+
+
+@contextmanager
+def _opened(db: Path, *, must_exist: bool) -> Iterator[Store]:
+    """The store for one command, closed when the command is done (also on an error)."""
+    store = _open(db, must_exist=must_exist)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _positive(text: str) -> int:

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from api.cli_common import _group, _open, _parse_day, _positive
+from api.cli_common import _group, _opened, _parse_day, _positive
 from api.dispatch_schemas import DispatchOut, StatsOut
 from graph.errors import InvalidRequest
 
@@ -30,11 +30,8 @@ def cmd_dispatch_run(args: argparse.Namespace, db: Path) -> int:
     from graph.dispatch import dispatch_all
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         out = run_out(dispatch_all(store, on))
-    finally:
-        store.close()
     print(
         f"推送完成 dispatched（{out.run_on.isoformat()}）：启动 start {out.started}，变更 change {out.changed}，"
         f"停止 end {out.ended}（其中撤回 recall {out.recalled}），待回调投递 queued {out.queued_webhooks}"
@@ -45,11 +42,8 @@ def cmd_dispatch_run(args: argparse.Namespace, db: Path) -> int:
 def cmd_dispatch_feed(args: argparse.Namespace, db: Path) -> int:
     from api.routers.dispatches import feed
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         page = feed(store, args.department, after=args.after, limit=args.limit)
-    finally:
-        store.close()
     if args.json:
         print(page.model_dump_json(indent=2))
         return 0
@@ -63,11 +57,8 @@ def cmd_dispatch_feed(args: argparse.Namespace, db: Path) -> int:
 def cmd_dispatch_show(args: argparse.Namespace, db: Path) -> int:
     from api.routers.dispatches import detail
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         shown = detail(store, args.dispatch_id)
-    finally:
-        store.close()
     print(_line(shown.dispatch))
     for answer in shown.feedback:
         reason = f"：{answer.reason}" if answer.reason else ""
@@ -80,8 +71,7 @@ def cmd_dispatch_feedback(args: argparse.Namespace, db: Path) -> int:
     from graph.dispatch import FeedbackOutcome, record_feedback
 
     on = _parse_day(args.on, "--on")
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         record = record_feedback(
             store,
             args.dispatch_id,
@@ -91,8 +81,6 @@ def cmd_dispatch_feedback(args: argparse.Namespace, db: Path) -> int:
             applied_on=on or dt.date.today(),
             actor=args.by,
         )
-    finally:
-        store.close()
     out = FeedbackOut.from_record(record)
     print(f"已记录反馈 feedback #{out.feedback_id}：推送 #{out.dispatch_id} {out.outcome_label}")
     return 0
@@ -109,11 +97,8 @@ def _stats_line(row: StatsOut) -> str:
 def cmd_dispatch_stats(args: argparse.Namespace, db: Path) -> int:
     from api.routers.dispatches import stats
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         answer = stats(store, on=args.on, by="measure" if args.by_measure else "department")
-    finally:
-        store.close()
     if not answer.rows:
         print("尚无推送 no dispatches yet")
     for row in answer.rows:
@@ -124,11 +109,8 @@ def cmd_dispatch_stats(args: argparse.Namespace, db: Path) -> int:
 def cmd_dispatch_overdue(args: argparse.Namespace, db: Path) -> int:
     from api.routers.dispatches import overdue
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         answer = overdue(store, department=args.department, on=args.on, limit=args.limit)
-    finally:
-        store.close()
     for item in answer.items:
         print(_line(item))
     print(f"逾期未反馈 overdue：{len(answer.items)} 条")
@@ -139,8 +121,7 @@ def cmd_dispatch_settings(args: argparse.Namespace, db: Path) -> int:
     from api.dispatch_schemas import DispatchSettingsOut
     from graph.dispatch import set_settings
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         if args.feedback_days is None and args.remind_every_days is None:
             record = store.dispatch_settings()
         else:
@@ -151,8 +132,6 @@ def cmd_dispatch_settings(args: argparse.Namespace, db: Path) -> int:
                 remind_every_days=args.remind_every_days or current.remind_every_days,
                 actor=args.by,
             )
-    finally:
-        store.close()
     out = DispatchSettingsOut.from_record(record)
     changed = f"（{out.changed_by} 于 {out.changed_at} 设置）" if out.changed_at else "（默认值 defaults）"
     print(f"反馈期限 {out.feedback_days} 天，逾期提醒间隔 {out.remind_every_days} 天{changed}")
@@ -171,11 +150,8 @@ def cmd_webhook_set(args: argparse.Namespace, db: Path) -> int:
         hook = WebhookIn(url=args.url, secret=secret)
     except ValueError as exc:
         raise InvalidRequest(f"回调登记不合法：{exc}") from None
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         record = store.set_webhook(args.department.strip(), url=hook.url, secret=hook.secret)
-    finally:
-        store.close()
     print(f"已登记回调 webhook：{record.department} → {record.url}")
     return 0
 
@@ -183,11 +159,8 @@ def cmd_webhook_set(args: argparse.Namespace, db: Path) -> int:
 def cmd_webhook_disable(args: argparse.Namespace, db: Path) -> int:
     from graph.errors import NotFound
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         disabled = store.disable_webhook(args.department.strip())
-    finally:
-        store.close()
     if not disabled:
         raise NotFound(f"实施部门“{args.department}”没有启用中的回调地址")
     print(f"已停用回调 webhook disabled：{args.department}")
@@ -195,12 +168,9 @@ def cmd_webhook_disable(args: argparse.Namespace, db: Path) -> int:
 
 
 def cmd_webhook_list(args: argparse.Namespace, db: Path) -> int:
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         hooks = store.webhooks()
         state = store.outbox_state()
-    finally:
-        store.close()
     for hook in hooks:
         print(f"{hook.department} → {hook.url} {'启用' if hook.active else '停用'}（{hook.created_at}）")
     print(f"投递队列 outbox：待投递 {state.pending}，已投递 {state.delivered}，已放弃 {state.given_up}")
@@ -210,11 +180,8 @@ def cmd_webhook_list(args: argparse.Namespace, db: Path) -> int:
 def cmd_webhook_deliver(args: argparse.Namespace, db: Path) -> int:
     from graph.delivery import deliver_due
 
-    store = _open(db, must_exist=True)
-    try:
+    with _opened(db, must_exist=True) as store:
         report = deliver_due(store, limit=args.limit)
-    finally:
-        store.close()
     print(
         f"投递 delivered {report.delivered}，待重试 retried {report.retried}，放弃 given up {report.given_up}"
     )
