@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# The whole test suite: lint (ruff), types (mypy --strict), then pytest on the real SQLite store.
+# The whole test suite: lint (ruff), types (mypy --strict), then pytest on the real SQLite store (and on
+# Neo4j too when CREDLINK_TEST_NEO4J_URI is set). Cypher files are linted by Neo4j's own linter (npm).
 # Extra arguments go to pytest (e.g. -k check, -x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 ensure_venv "dev"
+
+echo "== npm ci (Neo4j's Cypher linter, pinned in package-lock.json)" >&2
+if ! command -v npm >/dev/null; then
+  echo "Node.js and npm are needed to lint the Cypher files (Debian: apt-get install nodejs npm)" >&2
+  exit 2
+fi
+if [ ! -d node_modules/@neo4j-cypher/language-support ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --silent --no-audit --no-fund
+fi
 
 echo "== ruff" >&2
 .venv/bin/ruff check .

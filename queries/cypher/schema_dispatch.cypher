@@ -1,0 +1,2 @@
+// Constraints and indexes of trigger-feedback (filled by that part).
+// params:
