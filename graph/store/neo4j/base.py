@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import neo4j
 from neo4j.exceptions import (
@@ -35,6 +35,11 @@ from neo4j.exceptions import (
 
 from graph.errors import ConflictError, CredlinkError, StoreError
 from queries.catalog import cypher
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from graph.store.port import WriteCounts
 
 log = logging.getLogger(__name__)
 
@@ -253,3 +258,18 @@ class Neo4jBase:
     def wipe(self) -> None:
         """Delete every node and relationship (tests and ``credlink`` never call it on a live store)."""
         self._autocommit("清空 Neo4j 数据库", "base_wipe")
+
+    # --- shared by the parts
+
+    def _mark_changed(self, tx: Transaction, entry_pks: Sequence[int]) -> None:
+        """Queue ``entry_pks`` for propagation (written, or their firm's roles or policy written)."""
+        pks = sorted({int(pk) for pk in entry_pks})
+        if not pks:
+            return
+        first = next_pks(tx, "change", len(pks))
+        rows = [{"seq": first + i, "entry_pk": pk} for i, pk in enumerate(pks)]
+        run_batched(tx, "base_mark_changed", rows, self._batch_size)
+
+    def _write_measures_frame(self, tx: Transaction, frame: pd.DataFrame) -> WriteCounts:
+        """Write an imported measures file within a load's transaction (:class:`MeasuresPart` does)."""
+        raise NotImplementedError
