@@ -9,8 +9,10 @@ the summary says how many and why.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,22 +29,40 @@ STORES = [
 ]
 
 
+def neo4j_test_settings() -> dict[str, Any]:
+    """The app's settings (``api.settings.Settings`` fields) for the test Neo4j database."""
+    return {
+        "store": "neo4j",
+        "neo4j_uri": NEO4J_URI,
+        "neo4j_user": os.environ.get("CREDLINK_TEST_NEO4J_USER", "neo4j"),
+        "neo4j_password": os.environ.get("CREDLINK_TEST_NEO4J_PASSWORD", ""),
+        "neo4j_database": os.environ.get("CREDLINK_TEST_NEO4J_DATABASE") or None,
+    }
+
+
 def open_test_store(kind: str, tmp_path: Path) -> Store:
     if kind == "sqlite":
         return SQLiteStore(tmp_path / "credlink-test.db")
     if kind == "neo4j":
         from graph.store.neo4j import Neo4jStore
 
+        settings = neo4j_test_settings()
         store = Neo4jStore(
             NEO4J_URI,
-            user=os.environ.get("CREDLINK_TEST_NEO4J_USER", "neo4j"),
-            password=os.environ.get("CREDLINK_TEST_NEO4J_PASSWORD", ""),
-            database=os.environ.get("CREDLINK_TEST_NEO4J_DATABASE") or None,
+            user=settings["neo4j_user"],
+            password=settings["neo4j_password"],
+            database=settings["neo4j_database"],
             wait_seconds=30.0,
         )
         store.wipe()
         return store  # type: ignore[return-value]  # until every part of the port lands
     raise AssertionError(kind)
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """The kind of store a test runs on (for tests that build a store through the app or the CLI)."""
+    return str(request.param)
 
 
 @pytest.fixture(params=STORES)
@@ -53,14 +73,14 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    skipped = [
-        report
-        for report in terminalreporter.stats.get("skipped", [])
-        if NEO4J_SKIP_REASON in str(getattr(report, "longrepr", ""))
-    ]
-    if skipped:
-        terminalreporter.write_line(
-            f"{len(skipped)} Neo4j conformance tests skipped: CREDLINK_TEST_NEO4J_URI is not set "
-            "(this machine has no Neo4j server; see docs/neo4j.md, 'Running the conformance suite on Neo4j')",
-            yellow=True,
-        )
+    """One line per reason of skipped tests, with how many (``-ra`` would list every test location)."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    for reason, count in sorted(reasons.items()):
+        hint = ""
+        if NEO4J_SKIP_REASON in reason:
+            hint = " (no Neo4j server here; docs/neo4j.md, 'Running the conformance suite on Neo4j')"
+        terminalreporter.write_line(f"{count} tests skipped: {reason}{hint}", yellow=True)

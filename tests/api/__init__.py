@@ -21,7 +21,9 @@ from stdnum.cn import ric, uscc
 from api.app import create_app
 from api.settings import Settings
 from graph import propagation
+from graph.store.port import Store
 from graph.store.sqlite import SQLiteStore
+from tests.conftest import neo4j_test_settings, open_test_store
 from tests.fixtures import (
     batch,
     enterprise,
@@ -66,7 +68,21 @@ HALF_AMBIGUOUS = next(
 
 def build_city(path: Path) -> Path:
     """Write the tiny city to ``path`` (a SQLite file), run a full propagation, close the store."""
-    store = SQLiteStore(path)
+    write_city(SQLiteStore(path))
+    return path
+
+
+def city_settings(tmp_path: Path, store_kind: str) -> dict[str, Any]:
+    """Build the tiny city in a store of ``store_kind`` (see ``tests/conftest.py``) and return the
+    settings that make the app open it."""
+    if store_kind == "sqlite":
+        return {"db": build_city(tmp_path / "city.db")}
+    write_city(open_test_store(store_kind, tmp_path))
+    return neo4j_test_settings()
+
+
+def write_city(store: Store) -> None:
+    """Write the tiny city to ``store``, run a full propagation, close the store."""
     try:
         store.write_batch(
             batch(
@@ -117,14 +133,14 @@ def build_city(path: Path) -> Path:
         propagation.run_full(store)
     finally:
         store.close()
-    return path
 
 
 @contextmanager
-def serve(tmp_path: Path, **settings: Any) -> Iterator[TestClient]:
-    """A client of the app over a freshly built tiny city; the lifespan opens and closes the store."""
-    db = build_city(tmp_path / "city.db")
+def serve(tmp_path: Path, store_kind: str = "sqlite", **settings: Any) -> Iterator[TestClient]:
+    """A client of the app over a freshly built tiny city in a store of ``store_kind``; the lifespan opens
+    and closes the store."""
+    settings.update(city_settings(tmp_path, store_kind))
     # No background delivery unless a test asks for it: tests decide when the outbox is sent.
     settings.setdefault("deliver_every_seconds", 0)
-    with TestClient(create_app(Settings(db=db, **settings))) as client:
+    with TestClient(create_app(Settings(**settings))) as client:
         yield client

@@ -13,8 +13,8 @@ from tests.fixtures import make_id_number
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with serve(tmp_path, max_batch=5) as opened:
+def client(tmp_path: Path, store_kind: str) -> Iterator[TestClient]:
+    with serve(tmp_path, store_kind, max_batch=5) as opened:
         yield opened
 
 

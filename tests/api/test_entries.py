@@ -12,8 +12,8 @@ from tests.api import FIRM, FIRM_ENTRY, NEW_LR, OLD_LR, PRINCIPAL, serve
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with serve(tmp_path) as opened:
+def client(tmp_path: Path, store_kind: str) -> Iterator[TestClient]:
+    with serve(tmp_path, store_kind) as opened:
         yield opened
 
 

@@ -14,8 +14,8 @@ from tests.api import build_city, serve
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with serve(tmp_path) as opened:
+def client(tmp_path: Path, store_kind: str) -> Iterator[TestClient]:
+    with serve(tmp_path, store_kind) as opened:
         yield opened
 
 

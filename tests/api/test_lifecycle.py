@@ -22,8 +22,8 @@ FIRM_PERSONS = (OLD_LR, NEW_LR, PRINCIPAL)
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with serve(tmp_path) as opened:
+def client(tmp_path: Path, store_kind: str) -> Iterator[TestClient]:
+    with serve(tmp_path, store_kind) as opened:
         yield opened
 
 

@@ -37,8 +37,8 @@ M_PR_GP: dict[str, Any] = {
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with serve(tmp_path) as opened:
+def client(tmp_path: Path, store_kind: str) -> Iterator[TestClient]:
+    with serve(tmp_path, store_kind) as opened:
         yield opened
 
 

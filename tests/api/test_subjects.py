@@ -13,8 +13,8 @@ from tests.fixtures import make_id_number, make_uscc
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with serve(tmp_path) as opened:
+def client(tmp_path: Path, store_kind: str) -> Iterator[TestClient]:
+    with serve(tmp_path, store_kind) as opened:
         yield opened
 
 
