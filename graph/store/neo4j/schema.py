@@ -162,6 +162,40 @@ MEASURES = Part(
             "business_items",
             "sharing_method",
         ),
+        # One node per published version (1, 2, …): first day in force, who, when, why, counts.
+        "MeasureVersion": (
+            "version",
+            "published_on",
+            "published_at",
+            "published_by",
+            "note",
+            "added",
+            "changed",
+            "removed",
+            "measures",
+        ),
+        # The draft of the next version: per measure its new fields (action 'set') or its removal
+        # (action 'remove', no fields). Emptied by a publication.
+        "MeasureDraft": (
+            "measure_id",
+            "action",
+            "kind",
+            "list_type",
+            "target",
+            "content",
+            "initiating_department",
+            "implementing_department",
+            "legal_basis",
+            "business_items",
+            "sharing_method",
+            "changed_at",
+            "changed_by",
+        ),
+        # Append-only record of every change of the list (before/after JSON text). The newest pk is the
+        # draft token: every draft change, import and publication adds one.
+        "MeasureChange": ("pk", "at", "actor", "action", "measure_id", "before", "after", "version", "note"),
+        # A node whose write lock serialises every writer of the measures list (docs: measures_lock.cypher).
+        "Lock": ("name", "at"),
     },
     relationships={"IMPLEMENTED_BY": (), "INITIATED_BY": ()},
     patterns=(

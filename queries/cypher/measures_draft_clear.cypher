@@ -1,0 +1,4 @@
+// Empty the draft (a discard or a publication).
+// params:
+MATCH (d:MeasureDraft)
+DELETE d
