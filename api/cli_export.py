@@ -163,7 +163,9 @@ def _array(value: str | None, delimiter: str, where: str) -> list[str] | None:
     items = [item for item in (value or "").split(";") if item]
     for item in items:
         if delimiter in item:
-            raise InvalidRequest(f"导出失败：{where} 的值 {item!r} 含数组分隔符 {delimiter!r}，请换用 --array-delimiter")
+            raise InvalidRequest(
+                f"导出失败：{where} 的值 {item!r} 含数组分隔符 {delimiter!r}，请换用 --array-delimiter"
+            )
     return items or None
 
 
@@ -324,7 +326,9 @@ class _Export:
         for name, table, column in SEQUENCES:
             (value,) = self.conn.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()
             if table == "change_log":  # AUTOINCREMENT never reuses a seq: start after the highest ever given
-                given = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'").fetchone()
+                given = self.conn.execute(
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'change_log'"
+                ).fetchone()
                 value = max(value, given[0] if given else 0)
             self.report.sequences[name] = int(value)
             out.row([name, int(value)])
@@ -377,7 +381,9 @@ class _Export:
             out.row([entry_pk, pk, "HAS_EVENT"])
 
     def not_exported(self) -> None:
-        tables = {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         for table in NOT_EXPORTED:
             if table in tables:
                 (count,) = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -386,7 +392,7 @@ class _Export:
 
 
 def check_array_delimiter(delimiter: str) -> str:
-    if len(delimiter) != 1 or delimiter in ',"\'\r\n' or not delimiter.isprintable():
+    if len(delimiter) != 1 or delimiter in ",\"'\r\n" or not delimiter.isprintable():
         raise InvalidRequest(f"--array-delimiter 应为一个可见字符，且不能是逗号或引号，实为 {delimiter!r}")
     return delimiter
 

@@ -27,7 +27,9 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
     get_settings.cache_clear()
     root = tmp_path_factory.mktemp("city")
     db = root / "city.db"
-    assert main(["sample", "--enterprises", "150", "--out", str(root / "sample"), "--today", "2024-06-01"]) == 0
+    assert (
+        main(["sample", "--enterprises", "150", "--out", str(root / "sample"), "--today", "2024-06-01"]) == 0
+    )
     assert main(["--db", str(db), "load", str(root / "sample")]) == 0
     conn = sqlite3.connect(db)
     with conn:
@@ -37,7 +39,13 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
         details = {"on": "2024-05-01", "before": {"status": "effective"}, "after": {"status": "revoked"}}
         conn.execute(
             "INSERT INTO entry_events (entry_pk, at, actor, action, reason, details) VALUES (1, ?, ?, ?, ?, ?)",
-            ("2024-05-01T08:00:00Z", "市信用办", "revoke", "错误列入，撤销", json.dumps(details, ensure_ascii=False)),
+            (
+                "2024-05-01T08:00:00Z",
+                "市信用办",
+                "revoke",
+                "错误列入，撤销",
+                json.dumps(details, ensure_ascii=False),
+            ),
         )
         conn.execute("INSERT INTO change_log (entry_pk) VALUES (1)")
     conn.close()
@@ -51,7 +59,9 @@ def exported(city: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_the_export_says_what_it_leaves_out(city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_export_says_what_it_leaves_out(
+    city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--db", str(city), "export", "--neo4j-import", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "不在本次导出中" in out
@@ -277,7 +287,10 @@ def test_another_array_delimiter(city: Path, tmp_path: Path, capsys: pytest.Capt
 def test_a_bad_array_delimiter_is_refused(
     delimiter: str, city: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--db", str(city), "export", "--neo4j-import", str(tmp_path), "--array-delimiter", delimiter]) == 1
+    assert (
+        main(["--db", str(city), "export", "--neo4j-import", str(tmp_path), "--array-delimiter", delimiter])
+        == 1
+    )
     assert "--array-delimiter" in capsys.readouterr().err
 
 

@@ -63,10 +63,12 @@ def test_env_example_has_only_a_placeholder_that_credlink_refuses() -> None:
 
 
 def test_dockerfile_runs_as_a_non_root_user_from_an_installed_package() -> None:
-    assert DOCKERFILE.startswith("# ") and "FROM python:3.11-slim" in DOCKERFILE
+    assert DOCKERFILE.startswith("# ")
+    assert "FROM python:3.11-slim" in DOCKERFILE
     assert "RUN pip install ." in DOCKERFILE
     user = re.findall(r"^USER (\S+)", DOCKERFILE, flags=re.M)
-    assert user and user[-1] not in ("root", "0")
+    assert user
+    assert user[-1] not in ("root", "0")
     assert DOCKERFILE.index("USER") > DOCKERFILE.index("pip install")
 
 

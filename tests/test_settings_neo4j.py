@@ -70,7 +70,12 @@ def test_neo4j_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     settings = Settings()
     assert settings.store_target(Path("ignored.db")) == "neo4j+s://graph.example.internal:7687"
     assert settings.neo4j_options() == Neo4jOptions(
-        user="credlink", password="s3cret-长密码", database="credit", batch_size=500, wait_seconds=5, production=True
+        user="credlink",
+        password="s3cret-长密码",
+        database="credit",
+        batch_size=500,
+        wait_seconds=5,
+        production=True,
     )
     assert "s3cret" not in repr(settings)  # the password is a SecretStr
 
