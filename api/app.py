@@ -1,6 +1,7 @@
 """The FastAPI application, built by :func:`create_app` — nothing happens at import time.
 
-The store is opened in the lifespan (``graph.store.open_store(settings.db)``) and closed on shutdown;
+The store is opened in the lifespan (:func:`api.settings.open_configured_store`: the SQLite file
+``settings.db``, or Neo4j when ``CREDLINK_STORE=neo4j``) and closed on shutdown;
 routes reach it through ``api.deps.StoreDep``. ``uvicorn --factory api.app:create_app`` serves it.
 """
 
@@ -15,8 +16,7 @@ from fastapi import FastAPI
 from api.errors import EXCEPTION_HANDLERS
 from api.routers import ROUTERS
 from api.scheduler import Scheduler
-from api.settings import Settings, get_settings
-from graph.store import open_store
+from api.settings import Settings, get_settings, open_configured_store
 from graph.store.port import Store
 
 DESCRIPTION = """\
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings.db)
+        store = open_configured_store(settings)
         app.state.store = store
         scheduler = _scheduler(store, settings)
         if scheduler is not None:

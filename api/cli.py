@@ -157,11 +157,9 @@ def cmd_check(args: argparse.Namespace, db: Path) -> int:
 def example_person(db: Path, at: dt.date | None = None) -> str | None:
     """A person to try the check on: one restricted through a firm today by a procurement measure.
     ``None`` for a missing or empty store."""
-    if not db.exists():
+    if get_settings().store == "sqlite" and not db.exists():
         return None
-    from graph.store import open_store
-
-    store = open_store(db)
+    store = _open(db, must_exist=False)
     try:
         return store.example_person(EXAMPLE_BUSINESS_ITEM, at or dt.date.today())
     finally:
@@ -183,9 +181,11 @@ def _print_where_to_go(db: Path, host: str, port: int) -> None:
 def cmd_serve(args: argparse.Namespace, db: Path) -> int:
     import uvicorn
 
-    if not db.exists():
-        raise NotFound(f"数据库 {db} 不存在；请先运行 credlink load <文件> 或 credlink demo")
     settings = get_settings()
+    if settings.store == "sqlite" and not db.exists():
+        raise NotFound(f"数据库 {db} 不存在；请先运行 credlink load <文件> 或 credlink demo")
+    # A default Neo4j password stops a production server here, before uvicorn starts (exit status 1).
+    settings.check_store()
     host: str = args.host or settings.host
     port: int = args.port or settings.port
     # The factory builds its settings from the environment, in this process and in every worker.
@@ -1006,9 +1006,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        type=Path,
         default=argparse.SUPPRESS,
-        help="SQLite 数据库文件 / store file (default: $CREDLINK_DB or ./credlink.db)",
+        help="SQLite 数据库文件，或 Neo4j 地址 bolt://… / store file or Neo4j URL "
+        "(default: $CREDLINK_DB or ./credlink.db; $CREDLINK_STORE=neo4j uses $CREDLINK_NEO4J_URI)",
     )
     parser = argparse.ArgumentParser(
         prog="credlink",
@@ -1075,6 +1075,9 @@ def build_parser() -> argparse.ArgumentParser:
     from api.cli_dispatch import dispatch_commands
 
     dispatch_commands(commands, common)
+    from api.cli_export import export_command
+
+    export_command(commands, common)
     return parser
 
 
@@ -1285,6 +1288,19 @@ def _serve_options(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def _store_option(raw: str | None) -> Path:
+    """The SQLite file a command works on. ``--db bolt://…`` (any Neo4j URL) selects the Neo4j store instead:
+    set in the environment, as ``serve`` passes its settings to the server's workers that way."""
+    from graph.store import is_neo4j_url
+
+    if raw is not None and is_neo4j_url(raw):
+        os.environ["CREDLINK_STORE"] = "neo4j"
+        os.environ["CREDLINK_NEO4J_URI"] = raw
+        get_settings.cache_clear()
+        raw = None
+    return Path(raw) if raw else get_settings().db
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -1292,8 +1308,8 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
-    db: Path = getattr(args, "db", None) or get_settings().db
     try:
+        db = _store_option(getattr(args, "db", None))
         return handler(args, db)
     except CredlinkError as exc:
         print(f"错误：{exc.detail}", file=sys.stderr)

@@ -31,13 +31,16 @@ def _parse_day(value: str | None, option: str) -> dt.date | None:
 
 
 def _open(db: Path, *, must_exist: bool) -> Store:
-    from graph.store import open_store
+    """The store of a command: Neo4j when ``CREDLINK_STORE=neo4j`` (or ``--db bolt://…``), else the SQLite
+    file ``db``."""
+    from api.settings import get_settings, open_configured_store
 
-    if must_exist and not db.exists():
+    settings = get_settings()
+    if settings.store == "sqlite" and must_exist and not db.exists():
         raise NotFound(
             f"数据库 {db} 不存在；请先运行 credlink load <文件> 或 credlink demo，或用 --db 指定数据库文件"
         )
-    return open_store(db)
+    return open_configured_store(settings, db)
 
 
 @contextmanager

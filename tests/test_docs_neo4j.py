@@ -1,0 +1,34 @@
+"""The example Cypher of docs/neo4j.md is checked by Neo4j's own linter against the schema registry, so a
+query a user pastes into Neo4j Browser names only labels, types and properties the graph has."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from queries.catalog import CypherQuery
+from tests.graph.neo4j.lint import lint
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "neo4j.md"
+PARAMS = frozenset({"id_number", "uscc", "day"})
+
+
+def doc_queries() -> list[CypherQuery]:
+    blocks = re.findall(r"```cypher\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    queries = []
+    for block in blocks:
+        if block.lstrip().startswith(":param"):
+            continue  # Browser commands, not Cypher
+        for number, statement in enumerate(s.strip() for s in block.split(";")):
+            if statement:
+                queries.append(CypherQuery(f"doc{len(queries)}_{number}", statement, PARAMS))
+    return queries
+
+
+def test_the_docs_have_example_queries() -> None:
+    assert len(doc_queries()) == 4
+
+
+def test_example_queries_pass_the_linter() -> None:
+    diagnostics = lint(doc_queries())
+    assert {name: found for name, found in diagnostics.items() if found} == {}
