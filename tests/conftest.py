@@ -36,7 +36,7 @@ def neo4j_test_settings() -> dict[str, Any]:
         "neo4j_uri": NEO4J_URI,
         "neo4j_user": os.environ.get("CREDLINK_TEST_NEO4J_USER", "neo4j"),
         "neo4j_password": os.environ.get("CREDLINK_TEST_NEO4J_PASSWORD", ""),
-        "neo4j_database": os.environ.get("CREDLINK_TEST_NEO4J_DATABASE") or None,
+        "neo4j_database": os.environ.get("CREDLINK_TEST_NEO4J_DATABASE", ""),
     }
 
 
@@ -51,7 +51,7 @@ def open_test_store(kind: str, tmp_path: Path) -> Store:
             NEO4J_URI,
             user=settings["neo4j_user"],
             password=settings["neo4j_password"],
-            database=settings["neo4j_database"],
+            database=settings["neo4j_database"] or None,
             wait_seconds=30.0,
         )
         store.wipe()
