@@ -95,8 +95,10 @@ def _ints(records: Sequence[Mapping[str, Any]], name: str) -> np.ndarray:
     return np.array([int(record[name]) for record in records], dtype=np.int64)
 
 
-def _objects(records: Sequence[Mapping[str, Any]], name: str) -> np.ndarray:
-    return np.array(_column(records, name), dtype=object)
+def _objects(records: Sequence[Mapping[str, Any]], name: str) -> pd.Series:
+    """Text values as an ``object`` column, as the embedded store's frames hold them (a plain array would
+    be inferred as pandas' string dtype)."""
+    return pd.Series(_column(records, name), dtype=object)
 
 
 class PropagationPart(Neo4jBase):
