@@ -2,7 +2,8 @@
 
 :func:`derive` is pure: frames in, frames out, no I/O and no per-row Python loops. The ``run_*``
 functions at the bottom read inputs from a store, call :func:`derive` and hand the result back to the
-store, which writes it atomically.
+store, which writes it atomically — or, for a store that implements
+:class:`~graph.store.port.PropagatesInStore` (Neo4j), let the store compute the same result itself.
 
 Rules implemented by :func:`derive`, for each black entry of an enterprise and each role edge of a
 person in that enterprise whose role the list type's policy names:
@@ -46,6 +47,7 @@ from graph.frames import (
     empty_frame,
 )
 from graph.model import DEFAULT_POLICY, HolderBasis, RoleTime
+from graph.store.port import PropagatesInStore
 
 if TYPE_CHECKING:
     from graph.store.port import Store
@@ -158,8 +160,12 @@ def run_entries(store: Store, entry_pks: Collection[int]) -> RunSummary:
 
 def _run(store: Store, scope: list[int] | None) -> RunSummary:
     started = time.perf_counter()
-    inputs = store.read_propagation_inputs(entry_pks=scope)
-    summary = store.commit_derived(derive(inputs), scope=scope, read_seq=inputs.seq, rederive=derive)
+    if isinstance(store, PropagatesInStore):
+        # The store computes next to its data (Neo4j: Cypher in batches), with derive's results.
+        summary = store.propagate_in_store(scope)
+    else:
+        inputs = store.read_propagation_inputs(entry_pks=scope)
+        summary = store.commit_derived(derive(inputs), scope=scope, read_seq=inputs.seq, rederive=derive)
     # The store times its own transaction; the caller wants the whole run: read, derive and swap.
     return replace(summary, seconds=time.perf_counter() - started)
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from graph.ids import SubjectType
 from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role
@@ -885,3 +885,20 @@ class Store(Protocol):
         ...
 
     def outbox_state(self) -> OutboxState: ...
+
+
+@runtime_checkable
+class PropagatesInStore(Protocol):
+    """A store that computes propagation itself, next to its data, instead of handing frames to
+    :func:`graph.propagation.derive` (:mod:`graph.propagation` uses it whenever a store offers it).
+
+    The results must be those :func:`graph.propagation.derive` would give on the same data, swapped in as
+    :meth:`Store.commit_derived` swaps them (readers see the old or the new records of the scope; only the
+    difference is written), with the same :class:`~graph.frames.RunSummary` counts and the run recorded.
+    Changes written while the run computed are not lost: the entries they touch are re-derived or stay
+    pending for the next run.
+    """
+
+    def propagate_in_store(self, scope: Collection[int] | None) -> RunSummary:
+        """Recompute the derived records of ``scope`` (entry pks; ``None`` = all entries) in the store."""
+        ...

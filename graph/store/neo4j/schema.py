@@ -208,7 +208,27 @@ LIFECYCLE = Part(schema_file="schema_lifecycle")
 
 DISPATCH = Part(schema_file="schema_dispatch")
 
-PARTS: tuple[Part, ...] = (BASE, GRAPH, MEASURES, LIFECYCLE, DISPATCH)
+#: Server-side propagation stages its derived records here before swapping them into (:DerivedRecord);
+#: readers never look at this label (see :mod:`graph.store.neo4j.propagation_part`).
+PROPAGATION = Part(
+    schema_file="schema_propagation",
+    labels={
+        "DerivedStaging": (
+            "run",
+            "staged_at",
+            "entry_pk",
+            "role_pk",
+            "person_pk",
+            "enterprise_pk",
+            "role",
+            "holder_basis",
+            "valid_from",
+            "valid_to",
+        ),
+    },
+)
+
+PARTS: tuple[Part, ...] = (BASE, GRAPH, MEASURES, LIFECYCLE, DISPATCH, PROPAGATION)
 
 #: Applied in this order when a store opens (every statement ``IF NOT EXISTS``).
 SCHEMA_FILES: tuple[str, ...] = tuple(part.schema_file for part in PARTS)
