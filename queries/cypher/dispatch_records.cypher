@@ -1,4 +1,4 @@
-// Dispatches by pk, in the order of $pks, with their entry id, newest feedback outcome and whether the
+// Dispatches by pk ($pks), oldest first, with their entry id, newest feedback outcome and whether the
 // department has acknowledged them (read past them in its feed, a delivered webhook, or any feedback), as
 // queries/sql/dispatch_records.sql.
 // params: pks
@@ -19,3 +19,4 @@ RETURN d.pk AS pk, d.run_pk AS run_pk, d.department AS department, d.action AS a
        (d.pk <= coalesce(c.acknowledged, 0)
         OR EXISTS { MATCH (o:Outbox)-[:DELIVERS]->(d) WHERE o.event = 'dispatch' AND o.delivered_at IS NOT NULL }
         OR EXISTS { (d)-[:HAS_FEEDBACK]->(:Feedback) }) AS acknowledged
+ORDER BY pk

@@ -132,7 +132,8 @@ def _keys(name: str, count: int, first: int) -> Step:
 def _lock(name: str) -> Step:
     def check(params: Mapping[str, Any]) -> None:
         assert params["name"] == name
-        assert isinstance(params["at"], str) and params["at"].endswith("Z")
+        assert isinstance(params["at"], str)
+        assert params["at"].endswith("Z")
 
     return Step("dispatch_lock", check=check)
 
@@ -198,8 +199,10 @@ def test_dispatch_reads_plans_and_writes_in_one_transaction() -> None:
     current, previous = frames.current, frames.previous
     assert list(current.columns) == CURRENT_COLUMNS
     assert list(previous.columns) == PREVIOUS_COLUMNS
-    assert current["entry_pk"].dtype == "int64" and current["role_pk"].tolist() == [0, 5]
-    assert previous["active"].tolist() == [1, 1] and previous["suspended"].dtype == "int64"
+    assert current["entry_pk"].dtype == "int64"
+    assert current["role_pk"].tolist() == [0, 5]
+    assert previous["active"].tolist() == [1, 1]
+    assert previous["suspended"].dtype == "int64"
     # Built as the embedded store builds its frames (pd.DataFrame over row tuples): ISO text, missing = NA.
     assert previous["entry_valid_to"].isna().tolist() == [True, False]
     assert previous["entry_valid_to"][1] == "2025-01-01"
@@ -212,10 +215,12 @@ def test_dispatch_reads_plans_and_writes_in_one_transaction() -> None:
     payload = json.loads(derived["payload"])
     assert list(payload) == ["subject", "entry", "measure", "path"]
     assert payload["subject"] == {"type": "person", "code": "110101199001011234", "name": "张三"}
-    assert payload["entry"]["act_date"] == "2023-05-01" and payload["entry"]["valid_to"] is None
+    assert payload["entry"]["act_date"] == "2023-05-01"
+    assert payload["entry"]["valid_to"] is None
     assert "ended_on" not in payload["entry"]
     assert payload["measure"]["business_items"] == "招投标;融资"
-    assert payload["path"]["role_start"] is None and payload["path"]["role_end"] == "2024-06-30"
+    assert payload["path"]["role_start"] is None
+    assert payload["path"]["role_end"] == "2024-06-30"
     assert json.loads(direct["payload"])["path"] is None
 
     # The run.
@@ -236,17 +241,23 @@ def test_dispatch_reads_plans_and_writes_in_one_transaction() -> None:
         (101, "change", "path_changed", False),
         (102, "start", "listed", False),
     ]
-    assert rows[0]["payload"] is None and rows[0]["dispatch_pk"] == 81
-    assert rows[1]["payload"] == derived["payload"] and rows[1]["dispatch_pk"] is None
+    assert rows[0]["payload"] is None
+    assert rows[0]["dispatch_pk"] == 81
+    assert rows[1]["payload"] == derived["payload"]
+    assert rows[1]["dispatch_pk"] is None
     assert all(r["run_pk"] == 7 and r["created_on"] == ON for r in rows)
     assert all(r["due_on"] == dt.date(2024, 3, 16) for r in rows)  # default 15 days
     assert {type(r["entry_pk"]) for r in rows} == {int}
     # Applications: the ended one inactive with why, the changed one updated, the new one a fresh pk.
     apps = {a["pk"]: a for a in written["applications"]["rows"]}
-    assert apps[41]["active"] is False and apps[41]["ended_reason"] == "revoked"
-    assert apps[41]["path_fp"] == "" and apps[41]["dispatch_pk"] == 100
-    assert apps[40]["active"] is True and apps[40]["path_fp"] == derived["path_fp"]
-    assert apps[50]["measure_id"] == "M1" and apps[50]["dispatch_pk"] == 102
+    assert apps[41]["active"] is False
+    assert apps[41]["ended_reason"] == "revoked"
+    assert apps[41]["path_fp"] == ""
+    assert apps[41]["dispatch_pk"] == 100
+    assert apps[40]["active"] is True
+    assert apps[40]["path_fp"] == derived["path_fp"]
+    assert apps[50]["measure_id"] == "M1"
+    assert apps[50]["dispatch_pk"] == 102
     assert written["recalls"]["rows"] == [
         {"pk": 100, "entry_pk": 2, "subject_pk": 30, "role_pk": 0, "measure_id": "M3", "department": "法院"}
     ]
@@ -294,8 +305,10 @@ def test_dispatch_with_nothing_to_do_writes_nothing() -> None:
     store.expect_done()
     assert summary == DispatchSummary(None, "2024-03-01", 0, 0, 0, 0, 0)
     (frames,) = planner.frames
-    assert frames.current.empty and list(frames.current.columns) == CURRENT_COLUMNS
-    assert frames.previous.empty and list(frames.previous.columns) == PREVIOUS_COLUMNS
+    assert frames.current.empty
+    assert list(frames.current.columns) == CURRENT_COLUMNS
+    assert frames.previous.empty
+    assert list(frames.previous.columns) == PREVIOUS_COLUMNS
 
 
 def test_dispatch_batches_the_scope() -> None:
@@ -376,14 +389,20 @@ def test_feed_without_a_cursor_only_reads() -> None:
     assert [r.pk for r in feed] == [3, 4]
     first = feed[0]
     assert first.payload == {"subject": {"name": "甲公司"}, "path": None}
-    assert first.created_on == dt.date(2024, 3, 1) and first.due_on == dt.date(2024, 3, 16)
-    assert first.recall is False and first.recalled_by is None and first.outcome is None
-    assert feed[1].recall is True and feed[1].recalled_by == 9
+    assert first.created_on == dt.date(2024, 3, 1)
+    assert first.due_on == dt.date(2024, 3, 16)
+    assert first.recall is False
+    assert first.recalled_by is None
+    assert first.outcome is None
+    assert feed[1].recall is True
+    assert feed[1].recalled_by == 9
 
 
 def test_feed_after_a_cursor_acknowledges_first() -> None:
     def cursor(params: Mapping[str, Any]) -> None:
-        assert params["department"] == "法院" and params["after"] == 5 and params["at"].endswith("Z")
+        assert params["department"] == "法院"
+        assert params["after"] == 5
+        assert params["at"].endswith("Z")
 
     store = ReplayStore(
         [
@@ -408,7 +427,9 @@ def test_dispatch_record_found_or_not() -> None:
         ]
     )
     found = store.dispatch_record(3)
-    assert found is not None and found.outcome == "applied" and found.acknowledged is True
+    assert found is not None
+    assert found.outcome == "applied"
+    assert found.acknowledged is True
     assert store.dispatch_record(99) is None
     store.expect_done()
 
@@ -483,7 +504,8 @@ def test_feedback_list() -> None:
         ]
     )
     (answer,) = store.feedback(3)
-    assert answer.applied_on == dt.date(2024, 3, 2) and answer.reason is None
+    assert answer.applied_on == dt.date(2024, 3, 2)
+    assert answer.reason is None
 
 
 def test_stats() -> None:
@@ -647,7 +669,8 @@ def test_lease_locks_then_rechecks_and_builds_deliveries() -> None:
         (5, "reminder", "reminder-20", 2),
         (6, "dispatch", "dispatch-3", 0),
     ]
-    assert deliveries[0].dispatch.pk == 3 and deliveries[0].url == "https://x"
+    assert deliveries[0].dispatch.pk == 3
+    assert deliveries[0].url == "https://x"
 
 
 def test_lease_with_nothing_due_and_naive_times_are_utc() -> None:
