@@ -206,7 +206,85 @@ MEASURES = Part(
 
 LIFECYCLE = Part(schema_file="schema_lifecycle")
 
-DISPATCH = Part(schema_file="schema_dispatch")
+DISPATCH = Part(
+    schema_file="schema_dispatch",
+    labels={
+        # Every measure application as last dispatched (the embedded store's measure_applications).
+        "MeasureApplication": (
+            "pk",
+            "entry_pk",
+            "subject_pk",
+            "role_pk",
+            "measure_id",
+            "department",
+            "entry_fp",
+            "measure_fp",
+            "path_fp",
+            "active",
+            "ended_reason",
+            "dispatch_pk",
+        ),
+        # ``pk`` is the departments' feed cursor: taken in commit order (see DispatchPart).
+        "Dispatch": (
+            "pk",
+            "run_pk",
+            "department",
+            "action",
+            "reason",
+            "recall",
+            "subject_pk",
+            "entry_pk",
+            "role_pk",
+            "measure_id",
+            "payload",
+            "created_at",
+            "created_on",
+            "due_on",
+            "recalled_by",
+        ),
+        "DispatchRun": ("pk", "at", "run_on", "scope", "started", "changed", "ended", "recalled"),
+        "Feedback": ("pk", "dispatch_pk", "outcome", "reason", "applied_on", "actor", "recorded_at"),
+        "DepartmentCursor": ("department", "acknowledged", "updated_at"),
+        "DispatchSettings": ("pk", "feedback_days", "remind_every_days", "changed_at", "changed_by"),
+        "Reminder": ("pk", "dispatch_pk", "reminded_on"),
+        "Webhook": ("pk", "department", "url", "secret", "active", "created_at"),
+        "Outbox": (
+            "pk",
+            "webhook_pk",
+            "event",
+            "dispatch_pk",
+            "reminder_pk",
+            "attempts",
+            "next_attempt_at",
+            "leased_until",
+            "delivered_at",
+            "given_up_at",
+            "last_error",
+            "locked",
+        ),
+        # Taken first by a transaction that must not overlap another of its kind (dispatch runs, reminders).
+        "Lock": ("name", "at"),
+        # Days an entry's measures are suspended pending verification (written by the lifecycle part; read
+        # here by entry_pk, as the embedded store's entry_suspensions).
+        "Suspension": ("entry_pk", "from_date", "to_date"),
+    },
+    relationships={
+        "ABOUT": (),
+        "SENT_TO": (),
+        "HAS_FEEDBACK": (),
+        "REMINDED": (),
+        "DELIVERS": (),
+        "VIA": (),
+    },
+    patterns=(
+        ("Dispatch", "ABOUT", "ListEntry"),
+        ("Dispatch", "SENT_TO", "Department"),
+        ("Dispatch", "HAS_FEEDBACK", "Feedback"),
+        ("Dispatch", "REMINDED", "Reminder"),
+        ("Outbox", "DELIVERS", "Dispatch"),
+        ("Outbox", "VIA", "Webhook"),
+    ),
+)
 
 #: Server-side propagation stages its derived records here before swapping them into (:DerivedRecord);
 #: readers never look at this label (see :mod:`graph.store.neo4j.propagation_part`).
