@@ -24,7 +24,8 @@ Two ways to propagate, with the embedded store's results and counts:
      ``CALL (le, e) { … } IN TRANSACTIONS OF $batch ROWS`` (an auto-commit query: batches of entries are
      committed as they go, so the server never holds the whole run in one transaction) into
      ``(:DerivedStaging {run})`` nodes, which no reader looks at.
-  4. The swap, **one write transaction**: ``propagation_late`` finds the entries of the scope changed after
+  4. The swap, **one write transaction**, serialised with every other swap by ``propagation_lock`` (a
+     write lock on one node, held until commit): ``propagation_late`` finds the entries of the scope changed after
      ``read_seq``; then ``propagation_swap_remove`` / ``_change`` / ``_add`` apply only the difference between
      the staging and ``(:DerivedRecord)`` of the scope, leaving the late entries' records as they were (their
      staging may mix states before and after the change); ``propagation_swap_count`` counts what the scope
@@ -178,6 +179,7 @@ class PropagationPart(Neo4jBase):
         scope_list = None if scope is None else sorted({int(pk) for pk in scope})
 
         def work(tx: Transaction) -> RunSummary:
+            run(tx, "propagation_lock", at=now_text())
             now_seq = _seq(tx)
             records = derived.records
             measure_count = len(derived.measures)
@@ -303,6 +305,7 @@ class PropagationPart(Neo4jBase):
             )
 
             def swap(tx: Transaction) -> RunSummary:
+                run(tx, "propagation_lock", at=now_text())
                 late = [
                     int(r["entry_pk"])
                     for r in run(tx, "propagation_late", read_seq=read_seq, scope=scope_list)

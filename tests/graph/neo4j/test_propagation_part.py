@@ -229,6 +229,7 @@ def test_commit_writes_only_the_difference() -> None:
 
     store = ReplayStore(
         [
+            Step("propagation_lock", check=lambda p: None),
             Step("propagation_seq", records=[{"seq": 5}]),
             Step("propagation_late", params={"read_seq": 5, "scope": None}, records=[]),
             Step(
@@ -301,6 +302,7 @@ def test_unchanged_records_write_nothing_and_a_scoped_run_consumes_its_entries_o
     new = records_frame([(2, 1, 21, 10, "legal_representative", "act_date", day("2022-03-01"), OPEN_END)])
     store = ReplayStore(
         [
+            Step("propagation_lock", check=lambda p: None),
             Step("propagation_seq", records=[{"seq": 9}]),
             Step("propagation_late", params={"read_seq": 9, "scope": [2, 8]}, records=[]),
             Step(
@@ -346,6 +348,7 @@ def test_entries_changed_meanwhile_are_rederived_inside_the_transaction() -> Non
 
     store = ReplayStore(
         [
+            Step("propagation_lock", check=lambda p: None),
             Step("propagation_seq", records=[{"seq": 12}]),
             Step("propagation_late", params={"read_seq": 10, "scope": None}, records=[{"entry_pk": 2}]),
             # Inputs of the late entry, read in the same transaction: it no longer propagates.
@@ -400,6 +403,7 @@ def in_store_steps(
         Step("base_next_pks", params={"name": "propagation_run", "count": 1}, records=[{"first": 31}]),
         Step("propagation_seq", records=[{"seq": 40}]),
         Step("propagation_stage", check=stage_check(scope)),
+        Step("propagation_lock", check=lambda p: None),
         Step(
             "propagation_late",
             params={"read_seq": 40, "scope": scope},
