@@ -29,11 +29,12 @@ RETURN c.entry_id AS entry_id, b.entry_id AS black_entry_id, ent.code AS firm_co
        null AS person_code, null AS person_name, null AS role
 UNION
 UNWIND $candidates AS c
-MATCH (s:Subject {code: c.code, subject_type: c.subject_type})
+MATCH (s:Enterprise {code: c.code})
+WHERE s.subject_type = c.subject_type
 OPTIONAL MATCH (lp:ListPolicy {list_type: c.list_type})
 WITH c, s, lp
 WHERE coalesce(lp.derived_counts_for_red, true) IN [true, 1]
-MATCH (h:Person)-[r:LEGAL_REPRESENTATIVE|PRINCIPAL|DIRECTLY_RESPONSIBLE|ACTUAL_CONTROLLER|SHAREHOLDER]->(s:Enterprise)
+MATCH (h:Person)-[r:LEGAL_REPRESENTATIVE|PRINCIPAL|DIRECTLY_RESPONSIBLE|ACTUAL_CONTROLLER|SHAREHOLDER]->(s)
 WHERE r.role IN coalesce(lp.roles, $default_roles)
   AND (r.start IS NULL OR r.start <= $on) AND (r.end IS NULL OR r.end >= $on)
 MATCH (h)<-[:CONCERNS]-(b:ListEntry)
@@ -44,11 +45,12 @@ RETURN c.entry_id AS entry_id, b.entry_id AS black_entry_id, null AS firm_code, 
        h.code AS person_code, h.name AS person_name, r.role AS role
 UNION
 UNWIND $candidates AS c
-MATCH (s:Subject {code: c.code, subject_type: c.subject_type})
+MATCH (s:Enterprise {code: c.code})
+WHERE s.subject_type = c.subject_type
 OPTIONAL MATCH (lp:ListPolicy {list_type: c.list_type})
 WITH c, s, lp
 WHERE coalesce(lp.derived_counts_for_red, true) IN [true, 1]
-MATCH (h:Person)-[r:LEGAL_REPRESENTATIVE|PRINCIPAL|DIRECTLY_RESPONSIBLE|ACTUAL_CONTROLLER|SHAREHOLDER]->(s:Enterprise)
+MATCH (h:Person)-[r:LEGAL_REPRESENTATIVE|PRINCIPAL|DIRECTLY_RESPONSIBLE|ACTUAL_CONTROLLER|SHAREHOLDER]->(s)
 WHERE r.role IN coalesce(lp.roles, $default_roles)
   AND (r.start IS NULL OR r.start <= $on) AND (r.end IS NULL OR r.end >= $on)
 MATCH (h)<-[:REACHES]-(d:DerivedRecord)<-[:DERIVES]-(b:ListEntry)
