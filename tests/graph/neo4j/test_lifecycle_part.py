@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import neo4j
@@ -79,6 +79,15 @@ def keys(first: int) -> list[dict[str, Any]]:
 
 def next_pk(name: str, count: int, first: int) -> Step:
     return Step("base_next_pks", params={"name": name, "count": count}, records=keys(first))
+
+
+def holds(predicate: Callable[[Mapping[str, Any]], bool]) -> Callable[[Mapping[str, Any]], None]:
+    """A parameter check from a predicate (the parameters are shown when it fails)."""
+
+    def check(params: Mapping[str, Any]) -> None:
+        assert predicate(params), params
+
+    return check
 
 
 def event_check(expected: Mapping[str, Any]) -> Any:
@@ -210,7 +219,7 @@ def test_a_plain_transition_sends_only_the_entry_and_its_event() -> None:
     store = ReplayStore(
         [
             Step("lifecycle_entry_state", records=[STATE_RECORD]),
-            Step("lifecycle_set_entry", check=lambda p: p["status"] == "expired" or pytest.fail(str(p))),
+            Step("lifecycle_set_entry", check=holds(lambda p: p["status"] == "expired")),
             next_pk("event", 1, 1),
             Step("lifecycle_add_events"),
             next_pk("change", 1, 1),
@@ -853,9 +862,10 @@ def test_an_empty_preliminary_list_is_only_the_list() -> None:
             next_pk("preliminary_list", 1, 1),
             Step(
                 "preliminary_create_list",
-                check=lambda p: (
-                    (p["submitted"], p["accepted"], p["rejected"], p["source_file"]) == (0, 0, 0, None)
-                    or pytest.fail(str(p))
+                check=holds(
+                    lambda p: (
+                        (p["submitted"], p["accepted"], p["rejected"], p["source_file"]) == (0, 0, 0, None)
+                    )
                 ),
             ),
         ]
@@ -960,21 +970,22 @@ def test_preliminary_conflicts_and_recording_more() -> None:
             next_pk("conflict", 1, 9),
             Step(
                 "preliminary_add_conflicts",
-                check=lambda p: (
-                    p["rows"][0]
-                    == {
-                        "pk": 9,
-                        "entry_id": "R-1",
-                        "black_entry_id": "B-2",
-                        "firm_code": None,
-                        "firm_name": None,
-                        "person_code": "1102",
-                        "person_name": "王五",
-                        "role": "principal",
-                        "found_on": on,
-                        "stage": "take_effect",
-                    }
-                    or pytest.fail(str(p))
+                check=holds(
+                    lambda p: (
+                        p["rows"][0]
+                        == {
+                            "pk": 9,
+                            "entry_id": "R-1",
+                            "black_entry_id": "B-2",
+                            "firm_code": None,
+                            "firm_name": None,
+                            "person_code": "1102",
+                            "person_name": "王五",
+                            "role": "principal",
+                            "found_on": on,
+                            "stage": "take_effect",
+                        }
+                    )
                 ),
             ),
         ]
@@ -1120,12 +1131,12 @@ def _stamp(moment: dt.datetime) -> str:
 def test_start_job_takes_the_lock_and_creates_a_run() -> None:
     store = ReplayStore(
         [
-            Step("job_lock", check=lambda p: set(p) == {"now"} or pytest.fail(str(p))),
+            Step("job_lock", check=holds(lambda p: set(p) == {"now"})),
             Step("job_running", params={}, records=[]),
             next_pk("job", 1, 4),
             Step(
                 "job_create",
-                check=lambda p: (p["pk"], p["run_on"]) == (4, dt.date(2024, 6, 1)) or pytest.fail(str(p)),
+                check=holds(lambda p: (p["pk"], p["run_on"]) == (4, dt.date(2024, 6, 1))),
                 records=[{"pk": 4}],
             ),
         ]
