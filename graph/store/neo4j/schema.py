@@ -204,7 +204,89 @@ MEASURES = Part(
     ),
 )
 
-LIFECYCLE = Part(schema_file="schema_lifecycle")
+LIFECYCLE = Part(
+    schema_file="schema_lifecycle",
+    labels={
+        # ``lock`` is written and removed again in the same statement: writing it takes the node's write lock
+        # until the transaction ends, so a read-check-write (a lifecycle step, a decision) cannot lose an update.
+        "ListEntry": ("lock",),
+        # The graph part's check reads (le)-[:SUSPENDED]->(:Suspension); declared here too (duplicates are
+        # harmless) so this part lints on its own.
+        "Suspension": ("pk", "entry_pk", "objection_pk", "from_date", "to_date"),
+        "Objection": (
+            "pk",
+            "entry_pk",
+            "filed_on",
+            "filed_by",
+            "reason",
+            "status",
+            "resolved_on",
+            "resolved_by",
+            "resolution",
+        ),
+        "RepairApplication": (
+            "pk",
+            "entry_pk",
+            "filed_on",
+            "applicant",
+            "evidence",
+            "status",
+            "decided_on",
+            "decided_by",
+            "reason",
+            "lock",
+        ),
+        "Notice": ("pk", "entry_pk", "kind", "published_on", "text"),
+        "JobRun": ("pk", "started_at", "finished_at", "run_on", "status", "report"),
+        # One node (name 'job'): the periodic job's lock, taken by writing it first in start_job.
+        "JobLock": ("name", "taken_at"),
+        "PreliminaryList": (
+            "pk",
+            "list_id",
+            "department",
+            "kind",
+            "submitted_by",
+            "submitted_at",
+            "submitted_on",
+            "source_file",
+            "submitted",
+            "accepted",
+            "rejected",
+        ),
+        "Conflict": (
+            "pk",
+            "entry_pk",
+            "black_entry_id",
+            "firm_code",
+            "firm_name",
+            "person_code",
+            "person_name",
+            "role",
+            "found_on",
+            "stage",
+        ),
+        "PriorNotification": ("pk", "entry_pk", "recipient", "notified_on", "method", "notified_by", "note"),
+    },
+    relationships={
+        "SUSPENDED": (),
+        "HAS_OBJECTION": (),
+        "HAS_REPAIR_APPLICATION": (),
+        "HAS_NOTICE": (),
+        # An entry of a preliminary list, with its publicity window (inclusive days, missing until publicised).
+        "LISTED_IN": ("publicity_from", "publicity_to"),
+        "HAS_CONFLICT": (),
+        "HAS_PRIOR_NOTIFICATION": (),
+    },
+    patterns=(
+        ("ListEntry", "SUSPENDED", "Suspension"),
+        ("ListEntry", "HAS_OBJECTION", "Objection"),
+        ("ListEntry", "HAS_REPAIR_APPLICATION", "RepairApplication"),
+        ("ListEntry", "HAS_NOTICE", "Notice"),
+        ("ListEntry", "LISTED_IN", "PreliminaryList"),
+        ("ListEntry", "HAS_CONFLICT", "Conflict"),
+        ("ListEntry", "HAS_PRIOR_NOTIFICATION", "PriorNotification"),
+    ),
+)
 
 DISPATCH = Part(
     schema_file="schema_dispatch",
