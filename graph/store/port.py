@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     )
 
 
+#: A job run still ``running`` after this long has died: no run lasts that long.
+JOB_STALE_AFTER = dt.timedelta(hours=2)
+
+
 class FileKind(StrEnum):
     """The six import files of the data contract, in the order they are written."""
 
@@ -768,9 +772,10 @@ class Store(Protocol):
         ...
 
     # --- periodic job
-    def start_job(self, run_on: dt.date) -> int | None:
-        """Record a job run as running and return its id, or ``None`` if another run is still running (a
-        run whose process died is taken over after ``stale_after`` is judged by the adapter)."""
+    def start_job(self, run_on: dt.date, *, stale_after: dt.timedelta = JOB_STALE_AFTER) -> int | None:
+        """Record a job run as running and return its id, or ``None`` if another run is still running. A run
+        started more than ``stale_after`` ago is taken to have died (killed, machine restarted): it is
+        recorded as failed and the new run takes over."""
         ...
 
     def finish_job(self, job_pk: int, *, status: str, report: Mapping[str, Any]) -> None: ...

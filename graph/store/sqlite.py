@@ -46,6 +46,7 @@ from graph.ids import SubjectType, compact
 from graph.model import DEFAULT_POLICY, EntryStatus, HolderBasis, ListKind, Measure, Role, Target
 from graph.store.port import (
     BATCH_COLUMNS,
+    JOB_STALE_AFTER,
     CandidateConflict,
     CheckRow,
     ConflictRecord,
@@ -86,7 +87,6 @@ from queries.catalog import sql
 
 BATCH_ROWS = 50_000
 #: A job run still marked running after this long is taken to have died, and the next run takes over.
-JOB_STALE_AFTER = dt.timedelta(hours=2)
 CACHE_KIB = 64 * 1024
 #: Writes of at least BULK_ROWS rows run with a page cache of BULK_CACHE_KIB, given back afterwards.
 BULK_ROWS = 200_000
@@ -1700,14 +1700,14 @@ class SQLiteStore:
 
     # --- periodic job ------------------------------------------------------------------------------------------
 
-    def start_job(self, run_on: dt.date) -> int | None:
+    def start_job(self, run_on: dt.date, *, stale_after: dt.timedelta = JOB_STALE_AFTER) -> int | None:
         with self._write() as conn:
             running = conn.execute(
                 "SELECT pk, started_at FROM job_runs WHERE status = 'running' ORDER BY pk DESC LIMIT 1"
             ).fetchone()
             if running is not None:
                 started = dt.datetime.strptime(running[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-                if dt.datetime.now(dt.UTC) - started < JOB_STALE_AFTER:
+                if dt.datetime.now(dt.UTC) - started < stale_after:
                     return None
                 # The run that holds the lock died (killed, machine restarted): record that and take over.
                 conn.execute(

@@ -232,7 +232,7 @@ class DispatchPart(Neo4jBase):
 
     # --- reading dispatches
 
-    def _records(self, tx: Transaction, pks: Sequence[int]) -> list[DispatchRecord]:
+    def _dispatch_records(self, tx: Transaction, pks: Sequence[int]) -> list[DispatchRecord]:
         if not pks:
             return []
         return [_dispatch(r) for r in run(tx, "dispatch_records", pks=[int(pk) for pk in pks])]
@@ -241,7 +241,7 @@ class DispatchPart(Neo4jBase):
         """The dispatches a selection query names (``pk`` column), in its order, in one read transaction."""
 
         def work(tx: Transaction) -> list[DispatchRecord]:
-            return self._records(tx, [int(r["pk"]) for r in run(tx, query_name, **params)])
+            return self._dispatch_records(tx, [int(r["pk"]) for r in run(tx, query_name, **params)])
 
         return self._read("查询联合奖惩推送", work)
 
@@ -254,7 +254,7 @@ class DispatchPart(Neo4jBase):
         return self._select("dispatch_feed", department=department, after=int(after), limit=int(limit))
 
     def dispatch_record(self, dispatch_pk: int) -> DispatchRecord | None:
-        found = self._read("查询联合奖惩推送", lambda tx: self._records(tx, [int(dispatch_pk)]))
+        found = self._read("查询联合奖惩推送", lambda tx: self._dispatch_records(tx, [int(dispatch_pk)]))
         return found[0] if found else None
 
     def entry_dispatches(self, entry_pk: int) -> list[DispatchRecord]:
@@ -388,7 +388,7 @@ class DispatchPart(Neo4jBase):
             leased = run(tx, "outbox_lease", pks=locked, now=stamp, until=until)
             records = {
                 record.pk: record
-                for record in self._records(tx, sorted({int(r["dispatch_pk"]) for r in leased}))
+                for record in self._dispatch_records(tx, sorted({int(r["dispatch_pk"]) for r in leased}))
             }
             deliveries = []
             for r in leased:

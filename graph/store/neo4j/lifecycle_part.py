@@ -43,6 +43,7 @@ from graph.store.neo4j.base import (
 from graph.store.neo4j.records import entry_record
 from graph.store.port import (
     BATCH_COLUMNS,
+    JOB_STALE_AFTER,
     CandidateConflict,
     ConflictRecord,
     EntryEvent,
@@ -78,7 +79,6 @@ STATE_FIELDS = (
 DATE_FIELDS = frozenset({"ended_on", "act_date", "decided_on", "valid_from", "valid_to"})
 
 #: A run still marked running after this long is taken to have died (as the embedded store judges it).
-JOB_STALE_AFTER = dt.timedelta(hours=2)
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -707,14 +707,14 @@ class LifecyclePart(Neo4jBase):
 
     # --- periodic job ------------------------------------------------------------------------------------------
 
-    def start_job(self, run_on: dt.date) -> int | None:
+    def start_job(self, run_on: dt.date, *, stale_after: dt.timedelta = JOB_STALE_AFTER) -> int | None:
         def work(tx: Transaction) -> int | None:
             now = now_text()
             run(tx, "job_lock", now=now)
             running = run_one(tx, "job_running")
             if running is not None:
                 started = dt.datetime.strptime(running["started_at"], _STAMP).replace(tzinfo=dt.UTC)
-                if dt.datetime.now(dt.UTC) - started < JOB_STALE_AFTER:
+                if dt.datetime.now(dt.UTC) - started < stale_after:
                     return None
                 # The run that holds the lock died (killed, machine restarted): record that and take over.
                 run(
