@@ -13,3 +13,4 @@ CREATE CONSTRAINT preliminary_list_id IF NOT EXISTS FOR (pl:PreliminaryList) REQ
 CREATE CONSTRAINT conflict_pk IF NOT EXISTS FOR (c:Conflict) REQUIRE c.pk IS UNIQUE;
 CREATE CONSTRAINT prior_notification_pk IF NOT EXISTS FOR (pn:PriorNotification) REQUIRE pn.pk IS UNIQUE;
 CREATE INDEX listed_in_window IF NOT EXISTS FOR ()-[l:LISTED_IN]-() ON (l.publicity_to);
+CREATE INDEX suspension_entry IF NOT EXISTS FOR (z:Suspension) ON (z.entry_pk);
