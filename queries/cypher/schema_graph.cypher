@@ -25,3 +25,6 @@ CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQU
 CREATE INDEX change_entry IF NOT EXISTS FOR (c:Change) ON (c.entry_pk);
 CREATE CONSTRAINT propagation_run_pk IF NOT EXISTS FOR (pr:PropagationRun) REQUIRE pr.pk IS UNIQUE;
 CREATE CONSTRAINT load_run_pk IF NOT EXISTS FOR (lr:LoadRun) REQUIRE lr.pk IS UNIQUE;
+CREATE INDEX enterprise_pk IF NOT EXISTS FOR (e:Enterprise) ON (e.pk);
+CREATE INDEX person_pk IF NOT EXISTS FOR (p:Person) ON (p.pk);
+CREATE INDEX list_entry_validity IF NOT EXISTS FOR (le:ListEntry) ON (le.valid_from, le.entry_id);

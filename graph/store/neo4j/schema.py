@@ -113,6 +113,8 @@ GRAPH = Part(
             "read_seq",
         ),
         "LoadRun": ("pk", "at", "on_error", "report"),
+        # Written by the lifecycle part (days an entry's measures are suspended, R5); read by the check.
+        "Suspension": ("entry_pk", "from_date", "to_date"),
     },
     relationships={
         **dict.fromkeys(ROLE_TYPES.values(), ROLE_PROPERTIES),
@@ -122,6 +124,7 @@ GRAPH = Part(
         "DERIVES": (),
         "REACHES": (),
         "THROUGH": (),
+        "SUSPENDED": (),
     },
     patterns=(
         *((holder, rel, "Enterprise") for rel in ROLE_TYPES.values() for holder in ("Person", "Subject")),
@@ -136,6 +139,7 @@ GRAPH = Part(
         ("DerivedRecord", "REACHES", "Subject"),
         ("DerivedRecord", "THROUGH", "Enterprise"),
         ("DerivedRecord", "THROUGH", "Subject"),
+        ("ListEntry", "SUSPENDED", "Suspension"),
     ),
 )
 

@@ -1,0 +1,8 @@
+// Loading roles, step 2: create the new legal_representative edges (keys from the 'role' sequence; an open start or end
+// is a missing property). $rows: [{pk, holder_pk, enterprise_pk, start, end (dates or null), ratio}].
+// params: rows
+UNWIND $rows AS row
+MATCH (h:Subject)
+WHERE h.pk = row.holder_pk
+MATCH (e:Enterprise {pk: row.enterprise_pk})
+CREATE (h)-[:LEGAL_REPRESENTATIVE {pk: row.pk, role: 'legal_representative', start: row.start, end: row.end, ratio: row.ratio}]->(e)
