@@ -55,7 +55,7 @@ def open_test_store(kind: str, tmp_path: Path) -> Store:
             wait_seconds=30.0,
         )
         store.wipe()
-        return store  # type: ignore[return-value]  # until every part of the port lands
+        return store
     raise AssertionError(kind)
 
 

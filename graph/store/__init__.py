@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from graph.errors import StoreError
 from graph.store.port import Store
@@ -74,7 +73,7 @@ def open_store(url: str | Path, *, neo4j: Neo4jOptions | None = None) -> Store:
             batch_size=options.batch_size,
             wait_seconds=options.wait_seconds,
         )
-        return cast(Store, store)
+        return store
 
     from graph.store.sqlite import SQLiteStore
 

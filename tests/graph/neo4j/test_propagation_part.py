@@ -513,7 +513,7 @@ def test_run_full_computes_in_the_store_when_the_store_can() -> None:
         batch_size=500,
     )
     assert isinstance(store, PropagatesInStore)
-    summary = propagation.run_full(store)  # type: ignore[arg-type]  # the Neo4j store lands part by part
+    summary = propagation.run_full(store)
     store.expect_done()
     assert "propagation_entries" not in [call.name for call in store.calls]  # nothing pulled into Python
     assert (summary.mode, summary.added, summary.records, summary.run_id) == ("full", 1, 1, 31)
@@ -531,7 +531,7 @@ def test_run_entries_computes_in_the_store_for_its_scope() -> None:
         ),
         batch_size=500,
     )
-    summary = propagation.run_entries(store, [7, 7])  # type: ignore[arg-type]
+    summary = propagation.run_entries(store, [7, 7])
     store.expect_done()
     assert (summary.mode, summary.entries, summary.removed) == ("incremental", 1, 1)
 
