@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from graph.store.neo4j.schema import PARTS
 from queries.catalog import CypherQuery
 from tests.graph.neo4j.lint import lint
 
@@ -32,3 +33,12 @@ def test_the_docs_have_example_queries() -> None:
 def test_example_queries_pass_the_linter() -> None:
     diagnostics = lint(doc_queries())
     assert {name: found for name, found in diagnostics.items() if found} == {}
+
+
+def test_the_docs_describe_every_label_and_relationship_type() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    labels = {label for part in PARTS for label in part.labels}
+    types = {rel for part in PARTS for rel in part.relationships}
+    missing = sorted(f"(:{label})" for label in labels if not re.search(rf":{label}\b", text))
+    missing += sorted(f"[:{rel}]" for rel in types if not re.search(rf"\b{rel}\b", text))
+    assert missing == []
