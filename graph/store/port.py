@@ -180,6 +180,33 @@ class DerivedRecordRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RoleEdge:
+    """A role edge by its ends' keys, for graph views: ``holder_pk`` held ``role`` in ``enterprise_pk``
+    from ``start`` to ``end`` (inclusive; ``None`` is open)."""
+
+    pk: int
+    holder_pk: int
+    enterprise_pk: int
+    role: Role
+    start: dt.date | None
+    end: dt.date | None
+    ratio: float | None
+
+
+class StatusFlag(StrEnum):
+    """A subject's list-status badge on a date, as :meth:`Store.check_rows` would show it."""
+
+    #: A black entry of the subject's own applies (a check row with ``derived`` unset, entry black).
+    black = "black"
+    #: A red entry of the subject's own applies.
+    red = "red"
+    #: A firm's black entry reaches the person (a check row with ``derived`` set).
+    derived = "derived"
+    #: One of those entries is suspended on the date (a check row with ``suspended``).
+    suspended = "suspended"
+
+
+@dataclass(frozen=True, slots=True)
 class CheckRow:
     """One (entry, measure) pair that applies to a subject on a date; ``derived`` is set when the
     entry reached the subject through a firm. ``measure`` is ``None`` when the entry applies but no
@@ -786,6 +813,63 @@ class Store(Protocol):
         """Entries that apply to the subject on ``at``, direct and derived, joined with their measures
         (target ``subject`` for direct entries, the role for derived ones). Entries under
         verification are included; the caller reports them as suspended (R5)."""
+        ...
+
+    # --- exploring the graph (investigators' workbench, analytics)
+    def search_subjects(self, text: str, *, limit: int) -> list[SubjectRecord]:
+        """Subjects for a search box: ``text`` (stripped; empty finds nothing) equal to a code, a prefix of a
+        code (letters compared case-insensitively), or contained anywhere in a name (Chinese included;
+        persons too: this is for investigators, not the public). Order: exact codes, then code prefixes
+        (by code), then name matches (shorter names first, then name, then pk); no subject twice; at most
+        ``limit``."""
+        ...
+
+    def subjects_by_pk(self, pks: Collection[int]) -> dict[int, SubjectRecord]:
+        """The subjects with these keys (unknown keys are absent)."""
+        ...
+
+    def role_edges(
+        self,
+        subject_pks: Collection[int],
+        *,
+        at: dt.date | None = None,
+        roles: Collection[Role] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[RoleEdge]:
+        """Role edges where any of the subjects is the holder or the enterprise, each once, by ``pk``:
+        only those in force on ``at`` (``start <= at <= end``, open ends open) when it is given, only of
+        ``roles`` when given; then ``offset`` edges skipped and at most ``limit`` returned."""
+        ...
+
+    def role_degrees(
+        self,
+        subject_pks: Collection[int],
+        *,
+        at: dt.date | None = None,
+        roles: Collection[Role] | None = None,
+    ) -> dict[int, int]:
+        """For each subject, how many edges :meth:`role_edges` would return for it alone with the same
+        ``at`` and ``roles`` (subjects with none are absent)."""
+        ...
+
+    def status_flags(self, subject_pks: Collection[int], at: dt.date) -> dict[int, frozenset[StatusFlag]]:
+        """List-status badges on ``at``, exactly what :meth:`check_rows` of each subject on ``at`` implies
+        (see :class:`StatusFlag`); subjects without any are absent."""
+        ...
+
+    def listed_subjects(
+        self, kind: ListKind, at: dt.date, *, subject_type: SubjectType | None = None
+    ) -> list[int]:
+        """Keys of the subjects with an entry of their own of ``kind`` that applies on ``at`` (as in
+        :meth:`check_rows`: ``derived`` unset), of ``subject_type`` when given; ascending."""
+        ...
+
+    def restricted_by_item(self, business_item: str, at: dt.date) -> list[tuple[int, CheckRow]]:
+        """Every ``(subject pk, row)`` of :meth:`check_rows` on ``at``, over all subjects, whose entry is
+        black and whose measure covers ``business_item`` (:meth:`Measure.covers`: a measure naming
+        no item applies to all); suspended rows included. Ordered by subject pk, entry pk, derived role
+        pk (direct rows first), measure id."""
         ...
 
     # --- publicity (R10, §六(三))
