@@ -11,6 +11,7 @@ conditions of the check (``graph_check_direct``, ``graph_check_derived``), so th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -26,6 +27,15 @@ from graph.store.port import CheckRow, DerivedRecordRow, EntryRecord, RoleEdge, 
 def _keys(pks: Collection[int]) -> list[int]:
     """The distinct keys, ascending (a stable parameter for the same set)."""
     return sorted({int(pk) for pk in pks})
+
+
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _anchor(text: str) -> str:
+    """The longest part of ``text`` without ASCII letters (the first if several; ``text`` itself when it has
+    none): a name containing ``text`` with letters compared case-insensitively contains it as typed."""
+    return max(_ASCII_LETTERS.split(text), key=len)
 
 
 def _role_names(roles: Collection[Role] | None) -> list[str] | None:
@@ -53,8 +63,17 @@ class ExplorePart(Neo4jBase):
         if not wanted or limit <= 0:
             return []
         # Codes are stored compacted and upper-case (graph.ids.compact): upper-casing the text compares
-        # their letters case-insensitively and keeps the code index usable.
-        records = self._query("explore_search_subjects", code=wanted.upper(), text=wanted, limit=limit)
+        # their letters case-insensitively and keeps the code index usable. Names are compared
+        # case-insensitively only when the text has ASCII letters (as the embedded store's lower()).
+        anchor = _anchor(wanted)
+        records = self._query(
+            "explore_search_subjects",
+            code=wanted.upper(),
+            text=wanted,
+            anchor=anchor,
+            fold=anchor != wanted,
+            limit=limit,
+        )
         return [subject_record(record["subject"]) for record in records]
 
     def subjects_by_pk(self, pks: Collection[int]) -> dict[int, SubjectRecord]:

@@ -49,7 +49,7 @@ def _edge(pk: int, **changes: Any) -> dict[str, Any]:
 def test_search_strips_the_text_upper_cases_the_code_and_keeps_the_server_order() -> None:
     store = ReplayStore(
         [
-            Step("explore_search_subjects", params={"code": "91320404X", "text": "91320404x", "limit": 20}, records=[
+            Step("explore_search_subjects", params={"code": "91320404X", "text": "91320404x", "anchor": "91320404", "fold": True, "limit": 20}, records=[
                 {"subject": _subject(3, subject_type="enterprise", code="91320404X", name="甲建设有限公司",
                                      enterprise_status="在业", established=Date(2001, 2, 3))},
                 {"subject": _subject(4, subject_type="enterprise", code="91320404XA", name="乙")},
@@ -69,12 +69,35 @@ def test_search_strips_the_text_upper_cases_the_code_and_keeps_the_server_order(
 def test_search_sends_chinese_text_as_typed() -> None:
     store = ReplayStore(
         [
-            Step("explore_search_subjects", params={"code": "建设", "text": "建设", "limit": 5}, records=[
+            Step("explore_search_subjects", params={"code": "建设", "text": "建设", "anchor": "建设", "fold": False, "limit": 5}, records=[
                 {"subject": _subject(3, subject_type="enterprise", name="甲建设有限公司")},
             ]),
         ]
     )  # fmt: skip
     assert [s.name for s in store.search_subjects("建设", limit=5)] == ["甲建设有限公司"]
+    store.expect_done()
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"),
+    [("abc", ""), ("甲ABC建设", "建设"), ("AB科技C有限公司", "有限公司"), ("（中国）", "（中国）")],
+)
+def test_search_folds_names_only_for_ascii_letters_and_anchors_on_the_rest(text: str, anchor: str) -> None:
+    store = ReplayStore(
+        [
+            Step(
+                "explore_search_subjects",
+                params={
+                    "code": text.upper(),
+                    "text": text,
+                    "anchor": anchor,
+                    "fold": anchor != text,
+                    "limit": 3,
+                },
+            )
+        ]
+    )
+    assert store.search_subjects(text, limit=3) == []
     store.expect_done()
 
 
@@ -373,4 +396,4 @@ def test_the_text_index_for_name_search_is_applied_on_open() -> None:
     assert EXPLORE.relationships == {}
     statements = cypher("schema_explore").statements()
     assert statements == ["CREATE TEXT INDEX subject_name_text IF NOT EXISTS FOR (s:Subject) ON (s.name)"]
-    assert "s.name CONTAINS $text" in _flat("explore_search_subjects")
+    assert "s.name CONTAINS $anchor" in _flat("explore_search_subjects")
