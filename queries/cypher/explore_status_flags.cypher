@@ -28,6 +28,6 @@ WITH pk, flag,
      EXISTS {
        MATCH (le)-[:SUSPENDED]->(x:Suspension)
        WHERE x.from_date <= $at AND (x.to_date IS NULL OR x.to_date >= $at)
-     } AS suspended
-RETURN pk, collect(DISTINCT flag) AS flags, count(CASE WHEN suspended THEN 1 END) > 0 AS suspended
+     } AS held
+RETURN pk, collect(DISTINCT flag) AS flags, count(CASE WHEN held THEN 1 END) > 0 AS suspended
 ORDER BY pk
