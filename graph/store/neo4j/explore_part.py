@@ -100,14 +100,15 @@ class ExplorePart(Neo4jBase):
         offset: int = 0,
         limit: int | None = None,
     ) -> list[RoleEdge]:
-        if offset < 0 or (limit is not None and limit < 0):
-            raise ValueError("offset and limit must not be negative")
         keys = _keys(subject_pks)
         names = _role_names(roles)
-        if not keys or names == [] or limit == 0:
+        if not keys or names == [] or (limit is not None and limit <= 0):
             return []
-        # One query over every key: the paging is over the whole set.
-        records = self._query("explore_role_edges", pks=keys, at=at, roles=names, offset=offset, limit=limit)
+        # One query over every key: the paging is over the whole set. A negative offset skips nothing (as
+        # the embedded store's OFFSET).
+        records = self._query(
+            "explore_role_edges", pks=keys, at=at, roles=names, offset=max(offset, 0), limit=limit
+        )
         return [_role_edge(record["edge"]) for record in records]
 
     def role_degrees(

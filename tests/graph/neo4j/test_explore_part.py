@@ -187,6 +187,7 @@ def test_role_edges_without_filters_send_nulls() -> None:
         {"subject_pks": []},
         {"subject_pks": [1], "roles": []},
         {"subject_pks": [1], "limit": 0},
+        {"subject_pks": [1], "limit": -1},
     ],
 )
 def test_role_edges_that_cannot_exist_are_not_asked_for(call: dict[str, Any]) -> None:
@@ -195,12 +196,12 @@ def test_role_edges_that_cannot_exist_are_not_asked_for(call: dict[str, Any]) ->
     assert store.calls == []
 
 
-def test_role_edges_refuse_negative_paging() -> None:
-    store = ReplayStore()
-    with pytest.raises(ValueError, match="negative"):
-        store.role_edges([1], offset=-1)
-    with pytest.raises(ValueError, match="negative"):
-        store.role_edges([1], limit=-5)
+def test_role_edges_skip_nothing_for_a_negative_offset() -> None:
+    store = ReplayStore(
+        [Step("explore_role_edges", params={"pks": [1], "at": None, "roles": None, "offset": 0, "limit": 5})]
+    )
+    assert store.role_edges([1], offset=-3, limit=5) == []
+    store.expect_done()
 
 
 def test_role_degrees_per_subject_in_slices() -> None:
