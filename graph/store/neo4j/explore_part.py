@@ -6,6 +6,11 @@ Every method is read-only. Keys are sent as lists (``UNWIND $pks``); methods ans
 them in slices of the batch size, all in one read transaction. The badges and restrictions use exactly the
 conditions of the check (``graph_check_direct``, ``graph_check_derived``), so they agree with
 :meth:`~graph.store.neo4j.graph_part.GraphPart.check_rows`.
+
+Where Neo4j and the embedded store can differ: a search text with ASCII letters compares names with Cypher's
+``toLower``, which also folds other letters (full-width Latin, Greek) that SQLite's ``lower`` leaves as they
+are; names are ordered by Cypher's ``size`` and string order, which may differ from SQLite's ``length`` and
+byte order for characters outside the Basic Multilingual Plane.
 """
 
 from __future__ import annotations
