@@ -392,7 +392,11 @@ PROPAGATION = Part(
     },
 )
 
-PARTS: tuple[Part, ...] = (BASE, GRAPH, MEASURES, LIFECYCLE, DISPATCH, PROPAGATION)
+#: The reads that explore the graph (search box, neighbourhoods, badges, analytics) add no label, type or
+#: property: only a text index on ``Subject.name`` for the search box's ``CONTAINS``.
+EXPLORE = Part(schema_file="schema_explore")
+
+PARTS: tuple[Part, ...] = (BASE, GRAPH, MEASURES, LIFECYCLE, DISPATCH, PROPAGATION, EXPLORE)
 
 #: Applied in this order when a store opens (every statement ``IF NOT EXISTS``).
 SCHEMA_FILES: tuple[str, ...] = tuple(part.schema_file for part in PARTS)
