@@ -24,6 +24,7 @@ from graph.ids import SubjectType
 from graph.model import PROPAGATING_STATUSES, HolderBasis, ListKind, Measure, Role, Target
 from graph.propagation import derive
 from graph.store.port import EntryRecord, RoleEdge, Store, SubjectRecord
+from queries.explore import GraphPart, describe_nodes
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ class Impact:
     #: Every measure involved: the subject's own, then those reaching persons, by measure id.
     measures: tuple[Measure, ...]
     departments: tuple[str, ...]
+    #: The listed subject and the persons reached, with the role edges of the paths (badges of today).
+    graph: GraphPart
 
 
 def _entry_subject(store: Store, entry: EntryRecord) -> SubjectRecord:
@@ -97,7 +100,7 @@ def propagation_inputs(
     )
 
 
-def impact(store: Store, entry_id: str) -> Impact:
+def impact(store: Store, entry_id: str, *, today: dt.date | None = None) -> Impact:
     """What ``entry_id`` reaches (or would reach once effective). Writes nothing.
 
     Notes: a few reads — the entry, its subject, the enterprise's role edges and their holders, the
@@ -118,6 +121,17 @@ def impact(store: Store, entry_id: str) -> Impact:
     measures = {measure.measure_id: measure for measure in own_measures}
     measures.update({measure.measure_id: measure for measure in person_measures})
     ordered = tuple(measures[key] for key in sorted(measures))
+    edges = [person.edge for person in persons]
+    graph = describe_nodes(
+        store,
+        [subject.pk, *(edge.holder_pk for edge in edges)],
+        edges,
+        flags_on=today or dt.date.today(),
+        at=None,
+        roles=None,
+        hops={subject.pk: 0, **{edge.holder_pk: 1 for edge in edges}},
+        subjects={subject.pk: subject, **{person.person.pk: person.person for person in persons}},
+    )
     return Impact(
         entry=entry,
         subject=subject,
@@ -125,6 +139,7 @@ def impact(store: Store, entry_id: str) -> Impact:
         persons=tuple(persons),
         measures=ordered,
         departments=tuple(sorted({measure.implementing_department for measure in ordered})),
+        graph=graph,
     )
 
 
