@@ -229,3 +229,40 @@ def test_csv_has_a_bom_and_escapes_formulas(client: TestClient) -> None:
 )
 def test_csv_cell(value: object, cell: str) -> None:
     assert csv_cell(value) == cell
+
+
+def test_openapi_documents_the_graph_endpoints_with_examples(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path in (
+        "/v1/search",
+        NEIGHBOURHOOD,
+        f"{NEIGHBOURHOOD}.graphml",
+        f"{NEIGHBOURHOOD}.csv",
+        "/v1/graph/paths",
+        "/v1/graph/why",
+        "/v1/graph/impact",
+        "/v1/analytics/group",
+        "/v1/analytics/black-groups",
+        "/v1/analytics/multi-black-persons",
+        "/v1/analytics/violations",
+    ):
+        responses = paths[path]["get"]["responses"]
+        assert {"200", "422", "503"} <= set(responses), path
+    assert {p["name"] for p in paths["/v1/graph/paths"]["get"]["parameters"]} >= {"from", "to", "from_type"}
+    schemas = spec["components"]["schemas"]
+    for name in (
+        "SearchResponse",
+        "NeighbourhoodResponse",
+        "PathsResponse",
+        "WhyResponse",
+        "ImpactResponse",
+        "GroupResponse",
+        "BlackGroupsResponse",
+        "MultiBlackPersonsResponse",
+        "ViolationsResponse",
+        "NodeOut",
+        "EdgeOut",
+    ):
+        assert schemas[name].get("examples"), name
+    assert "from" in schemas["PathsResponse"]["properties"]
