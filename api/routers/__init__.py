@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers import dispatches, entries, health, jobs, lifecycle, measures, preliminary, public, subjects
+from api.routers import (
+    analytics,
+    dispatches,
+    entries,
+    graph,
+    health,
+    jobs,
+    lifecycle,
+    measures,
+    preliminary,
+    public,
+    subjects,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -17,6 +29,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     dispatches.router,
     preliminary.router,
     preliminary.public_router,
+    graph.router,
+    analytics.router,
 )
 
 __all__ = ["ROUTERS"]
