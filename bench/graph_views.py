@@ -1,0 +1,143 @@
+"""Graph views at city scale (issue 5): the 2-hop neighbourhood capped at 2,000 nodes and the shortest
+paths of up to 6 hops, in process on the embedded store, over busy and ordinary subjects.
+
+    .venv/bin/python -m bench.graph_views                    # the city: 1,000,000 enterprises
+    .venv/bin/python -m bench.graph_views --enterprises 100000 --samples 100
+
+Targets (issue 6): neighbourhood p99 ≤ 50 ms, paths p99 ≤ 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import time
+from collections.abc import Sequence
+
+from bench.common import CITY, TODAY, Figure, city_store, log, report
+from graph.store import open_store
+from graph.store.port import Store, SubjectRecord
+from queries.explore import neighbourhood, shortest_paths
+
+
+def _busiest(db: str, limit: int) -> list[int]:
+    """Keys of the subjects with the most role edges (holders and enterprises): the worst cases."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        rows = conn.execute(
+            """SELECT pk FROM (
+                 SELECT holder_pk AS pk, count(*) AS n FROM roles GROUP BY holder_pk
+                 UNION ALL
+                 SELECT enterprise_pk, count(*) FROM roles GROUP BY enterprise_pk)
+               GROUP BY pk ORDER BY sum(n) DESC, pk LIMIT ?""",
+            (limit,),
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def _ordinary(db: str, count: int, rng: random.Random) -> list[int]:
+    """Keys of random role holders and enterprises (every subject with at least one edge is as likely)."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        top = int(conn.execute("SELECT max(pk) FROM roles").fetchone()[0])
+        picked: list[int] = []
+        while len(picked) < count:
+            row = conn.execute(
+                "SELECT holder_pk, enterprise_pk FROM roles WHERE pk >= ? LIMIT 1", (rng.randint(1, top),)
+            ).fetchone()
+            if row:
+                picked.append(int(row[rng.randint(0, 1)]))
+    return picked
+
+
+def _subjects(store: Store, pks: Sequence[int]) -> list[SubjectRecord]:
+    found = store.subjects_by_pk(pks)
+    return [found[pk] for pk in pks if pk in found]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.graph_views", description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=CITY)
+    parser.add_argument("--seed", type=int, default=20181)
+    parser.add_argument("--samples", type=int, default=300, help="ordinary subjects (and path pairs)")
+    parser.add_argument("--busy", type=int, default=50, help="the busiest subjects, timed too")
+    parser.add_argument("--repeat", type=int, default=3, help="times each subject is asked (warm)")
+    args = parser.parse_args(argv)
+
+    db = city_store(args.enterprises, args.seed)
+    rng = random.Random(args.seed)
+    store = open_store(db)
+    try:
+        busy = _subjects(store, _busiest(str(db), args.busy))
+        ordinary = _subjects(store, _ordinary(str(db), args.samples, rng))
+        figures: list[Figure] = []
+        for label, subjects in (("busy", busy), ("ordinary", ordinary)):
+            for at in (None, TODAY):
+                figure = Figure(f"neighbourhood 2 hops ≤2000, {label}{', as of a date' if at else ''}")
+                sizes: list[int] = []
+                for subject in subjects:
+                    for _ in range(args.repeat):
+                        started = time.perf_counter()
+                        view = neighbourhood(
+                            store, subject, hops=2, at=at, max_nodes=2000, page_size=50, today=TODAY
+                        )
+                        figure.samples.append(time.perf_counter() - started)
+                    sizes.append(len(view.graph.nodes))
+                sizes.sort()
+                figure.notes.update(nodes_median=sizes[len(sizes) // 2], nodes_max=sizes[-1])
+                figures.append(figure)
+        # The sample city has no hub big enough for 2,000 nodes within 2 hops: 3 hops from the busiest
+        # subjects come closest to the cap.
+        figure = Figure("neighbourhood 3 hops ≤2000, busy")
+        sizes = []
+        for subject in busy:
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                view = neighbourhood(store, subject, hops=3, max_nodes=2000, page_size=50, today=TODAY)
+                figure.samples.append(time.perf_counter() - started)
+            sizes.append(len(view.graph.nodes))
+        sizes.sort()
+        figure.notes.update(nodes_median=sizes[len(sizes) // 2], nodes_max=sizes[-1])
+        figures.append(figure)
+        log("paths …")
+        for label, pairs in (
+            ("linked pairs", _linked_pairs(store, ordinary, rng)),
+            ("random pairs", [(a, b) for a, b in zip(ordinary, reversed(ordinary), strict=True) if a != b]),
+        ):
+            figure = Figure(f"shortest paths ≤6 hops, {label}")
+            found = 0
+            for source, target in pairs:
+                started = time.perf_counter()
+                result = shortest_paths(store, source, target, max_hops=6, limit=5, today=TODAY)
+                figure.samples.append(time.perf_counter() - started)
+                found += bool(result.paths)
+            figure.notes.update(pairs=len(pairs), with_a_path=found)
+            figures.append(figure)
+    finally:
+        store.close()
+    report(
+        "graph views",
+        figures,
+        {
+            "scale": f"{args.enterprises:,} enterprises, seed {args.seed}",
+            "db": str(db),
+            "repeat": args.repeat,
+        },
+    )
+    return 0
+
+
+def _linked_pairs(
+    store: Store, subjects: Sequence[SubjectRecord], rng: random.Random
+) -> list[tuple[SubjectRecord, SubjectRecord]]:
+    """Each subject with a subject 2–3 hops away from it, so that a path exists."""
+    pairs = []
+    for subject in subjects:
+        view = neighbourhood(store, subject, hops=3, max_nodes=500, today=TODAY)
+        far = [node for node in view.graph.nodes if node.hop is not None and node.hop >= 2]
+        if far:
+            pairs.append((subject, rng.choice(far).subject))
+    return pairs
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
