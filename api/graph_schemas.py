@@ -830,6 +830,9 @@ class ViolationsResponse(BaseModel):
         {
             "at": "2024-05-01",
             "business_item": "company_registration",
+            "total": 1,
+            "offset": 0,
+            "limit": 100,
             "items": [
                 {
                     "person": _PERSON,
@@ -862,12 +865,19 @@ class ViolationsResponse(BaseModel):
 
     at: dt.date
     business_item: str = Field(description="业务事项 / the business item restricted")
+    total: int = Field(description="预警总数 / how many alerts there are in all (every page)")
+    offset: int = Field(description="本页从第几条起（0 起） / the first alert of this page, from 0")
+    limit: int = Field(description="每页条数 / at most this many alerts per page")
     items: list[ViolationOut]
 
     @classmethod
-    def from_result(cls, result: ViolationsResult) -> ViolationsResponse:
+    def from_result(
+        cls, result: ViolationsResult, *, offset: int = 0, limit: int = 100
+    ) -> ViolationsResponse:
         items = []
-        for violation in result.violations:
+        # Roles taken on while restricted first: those are the clearest breaches.
+        ordered = sorted(result.violations, key=lambda violation: not violation.started_during_restriction)
+        for violation in ordered[offset : offset + limit]:
             person = result.subjects[violation.person_pk]
             firm = result.subjects[violation.held.enterprise_pk]
             row = violation.row
@@ -901,4 +911,11 @@ class ViolationsResponse(BaseModel):
                     alert=violation_alert(violation, person, firm),
                 )
             )
-        return cls(at=result.at, business_item=result.business_item, items=items)
+        return cls(
+            at=result.at,
+            business_item=result.business_item,
+            total=len(result.violations),
+            offset=offset,
+            limit=limit,
+            items=items,
+        )

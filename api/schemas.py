@@ -122,7 +122,7 @@ class ErrorResponse(BaseModel):
     detail: str = Field(description="说明出了什么问题 / what went wrong, in Chinese")
     code: str = Field(
         description="stable error code: not_found, invalid_identifier, ambiguous_identifier, invalid_date, "
-        "invalid_request, validation_error, batch_too_large, invalid_transition, conflict, job_running, "
+        "invalid_request, validation_error, batch_too_large, over_cap, invalid_transition, conflict, job_running, "
         "store_unavailable, internal_error"
     )
 

@@ -98,7 +98,8 @@ def get_multi_black_persons(
     description=(
         "A person under a black measure covering `business_item` (default `company_registration`: 担任法定代表人、"
         "董事、监事、高管) who holds one of `roles` in force on `at` in a firm other than the one the restriction "
-        "came through. Suspended restrictions are listed and flagged."
+        "came through. Suspended restrictions are listed and flagged. Roles taken on during the restriction "
+        "come first; `total` counts every alert, `offset`/`limit` page them."
     ),
     response_model=ViolationsResponse,
     responses=error_responses(400, 422, 503),
@@ -110,9 +111,11 @@ def get_violations(
         str, Query(description="业务事项 / business item", examples=["company_registration"])
     ] = "company_registration",
     roles: RolesQuery = DEFAULT_VIOLATION_ROLES,
+    offset: Annotated[int, Query(ge=0, description="跳过前几条 / skip this many alerts")] = 0,
+    limit: Annotated[int, Query(ge=1, description=f"每页条数（上限 {MAX_ITEMS}） / at most")] = 100,
 ) -> ViolationsResponse:
+    check_cap("limit", limit, MAX_ITEMS)
     day = at or dt.date.today()
     role_filter = parse_roles(roles) or frozenset({Role.legal_representative, Role.principal})
-    return ViolationsResponse.from_result(
-        violations(store, at=day, business_item=business_item, roles=role_filter)
-    )
+    result = violations(store, at=day, business_item=business_item, roles=role_filter)
+    return ViolationsResponse.from_result(result, offset=offset, limit=limit)

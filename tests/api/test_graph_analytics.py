@@ -101,11 +101,28 @@ def test_violations(client: TestClient) -> None:
     assert other_item["items"] == []
 
 
+def test_violations_are_paged_with_new_roles_first(client: TestClient) -> None:
+    whole = client.get("/v1/analytics/violations", params={"at": AT}).json()
+    assert whole["total"] == len(whole["items"]) == 4
+    flags = [item["started_during_restriction"] for item in whole["items"]]
+    assert flags == sorted(flags, reverse=True)
+    assert flags[0] is True
+    assert flags[-1] is False
+    pages = [
+        client.get("/v1/analytics/violations", params={"at": AT, "offset": offset, "limit": 3}).json()
+        for offset in (0, 3)
+    ]
+    assert [len(page["items"]) for page in pages] == [3, 1]
+    assert all(page["total"] == 4 for page in pages)
+    assert pages[0]["items"] + pages[1]["items"] == whole["items"]
+
+
 @pytest.mark.parametrize(
     ("path", "params", "cap"),
     [
         ("/v1/analytics/black-groups", {"limit": 201}, "200"),
         ("/v1/analytics/multi-black-persons", {"limit": 1001}, "1000"),
+        ("/v1/analytics/violations", {"limit": 1001}, "1000"),
     ],
 )
 def test_analytics_limits_over_the_cap_are_422(client: TestClient, path: str, params: dict, cap: str) -> None:
