@@ -62,6 +62,77 @@ def city_store(enterprises: int, seed: int) -> Path:
     return db
 
 
+def hub_city(enterprises: int, seed: int, *, hubs: int = 20, firms: int = 50, holders: int = 60) -> Path:
+    """The city of :func:`city_store` with ``hubs`` busy persons added, loaded through the loader: each holds
+    shares in ``firms`` existing enterprises, each of which gets ``holders`` new shareholders. The sample
+    city has no subject with 2,000 subjects within 2 hops; a hub has 1 + 50 + 50 × 50 at the default
+    page size, so its 2-hop view reaches the 2,000-node cap. Kept in the cache beside the city."""
+    import csv
+    import random
+    import shutil
+    import sqlite3
+
+    from stdnum.cn import ric
+
+    from graph.store import open_store
+    from loaders.load import load_paths
+
+    db = CACHE / f"city-{enterprises}-seed{seed}-hubs{hubs}x{firms}x{holders}.db"
+    if db.exists():
+        return db
+    base = city_store(enterprises, seed)
+    rng = random.Random(seed)
+    with sqlite3.connect(f"file:{base}?mode=ro", uri=True) as conn:
+        top = int(
+            conn.execute("SELECT max(pk) FROM subjects WHERE subject_type = 'enterprise'").fetchone()[0]
+        )
+        codes = [
+            row[0]
+            for row in conn.execute(
+                "SELECT code FROM subjects WHERE subject_type = 'enterprise' AND pk IN (SELECT value FROM json_each(?))",
+                (json.dumps(rng.sample(range(1, top + 1), hubs * firms * 2)),),
+            )
+        ][: hubs * firms]
+    files = CACHE / db.with_suffix("").name
+    files.mkdir(parents=True, exist_ok=True)
+    serial = iter(range(10**6))
+
+    def person_code() -> str:
+        number = next(serial)
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=number // 900)
+        first17 = f"320499{born:%Y%m%d}{number % 900 + 100:03d}"
+        return first17 + ric.calc_check_digit(first17 + "0")  # it reads the first 17 of a whole number
+
+    with (
+        (files / "persons.csv").open("w", newline="", encoding="utf-8") as persons_file,
+        (files / "roles.csv").open("w", newline="", encoding="utf-8") as roles_file,
+    ):
+        persons = csv.writer(persons_file)
+        roles = csv.writer(roles_file)
+        persons.writerow(["id_number", "name"])
+        roles.writerow(["person_id", "enterprise_uscc", "role", "start", "end", "ratio"])
+        for hub in range(hubs):
+            hub_code = person_code()
+            persons.writerow([hub_code, f"枢纽股东{hub + 1:02d}"])
+            for firm in codes[hub * firms : (hub + 1) * firms]:
+                roles.writerow([hub_code, firm, "shareholder", "2015-01-01", "", "0.05"])
+                for holder in range(holders):
+                    code = person_code()
+                    persons.writerow([code, f"小股东{hub + 1:02d}{holder:03d}"])
+                    roles.writerow([code, firm, "shareholder", "2016-01-01", "", "0.001"])
+    partial = db.with_suffix(".partial.db")
+    shutil.copyfile(base, partial)
+    store = open_store(partial)
+    try:
+        loaded = load_paths(store, [files / "persons.csv", files / "roles.csv"], progress=True, today=TODAY)
+        if not loaded.ok:
+            raise SystemExit(f"the hub files did not load: {loaded.problems[:3]}")
+    finally:
+        store.close()
+    partial.rename(db)
+    return db
+
+
 @dataclass(slots=True)
 class Figure:
     """One measured quantity: every sample in seconds, summarised as median and percentiles."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -191,6 +191,42 @@ class Neighbourhood:
     message: str | None
 
 
+#: A collapsed node with at most this many times ``page_size`` edges has them read together with the
+#: others' and cut in Python (one query per hop); a busier one is read one page alone.
+_BATCHED_DEGREE_FACTOR = 4
+
+
+def _first_edges(
+    store: Store,
+    frontier: Sequence[int],
+    degrees: Mapping[int, int],
+    *,
+    at: dt.date | None,
+    roles: Collection[Role] | None,
+    page_size: int,
+) -> list[RoleEdge]:
+    """For each node of ``frontier``, its first ``page_size`` edges by key (all of them when it has no
+    more): what ``role_edges([pk], limit=page_size)`` gives per node, in one query for all but the
+    busiest nodes."""
+    together = [pk for pk in frontier if 0 < degrees[pk] <= page_size * _BATCHED_DEGREE_FACTOR]
+    alone = [pk for pk in frontier if degrees[pk] > page_size * _BATCHED_DEGREE_FACTOR]
+    fetched: list[RoleEdge] = []
+    if together:
+        wanted = set(together)
+        shown: dict[int, int] = {}
+        for edge in store.role_edges(together, at=at, roles=roles):
+            keep = False
+            for end in {edge.holder_pk, edge.enterprise_pk} & wanted:
+                if shown.get(end, 0) < page_size:
+                    shown[end] = shown.get(end, 0) + 1
+                    keep = True
+            if keep:
+                fetched.append(edge)
+    for pk in alone:
+        fetched.extend(store.role_edges([pk], at=at, roles=roles, limit=page_size))
+    return fetched
+
+
 def neighbourhood(
     store: Store,
     center: SubjectRecord,
@@ -227,12 +263,7 @@ def neighbourhood(
         if hop == 0:
             fetched = store.role_edges([center.pk], at=at, roles=roles, offset=offset, limit=page_size)
         else:
-            open_nodes = [pk for pk in frontier if 0 < degrees[pk] <= page_size]
-            if open_nodes:
-                fetched.extend(store.role_edges(open_nodes, at=at, roles=roles))
-            for pk in frontier:
-                if degrees[pk] > page_size:
-                    fetched.extend(store.role_edges([pk], at=at, roles=roles, limit=page_size))
+            fetched = _first_edges(store, frontier, degrees, at=at, roles=roles, page_size=page_size)
         added: list[int] = []
         for edge in sorted({edge.pk: edge for edge in fetched}.values(), key=lambda edge: edge.pk):
             for end in (edge.holder_pk, edge.enterprise_pk):
