@@ -217,3 +217,26 @@ def test_a_subject_is_its_own_path_of_length_zero(graph_store: Store) -> None:
     assert [path.length for path in result.paths] == [0]
     assert codes(result.graph.nodes) == {P1}
     assert result.message is None
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 4, 7, 8])
+def test_collapsed_nodes_show_their_own_first_page_however_read(graph_store: Store, page_size: int) -> None:
+    # The reference: hop by hop, each frontier node's first page_size edges read alone (the definition);
+    # the view reads them together for most nodes and alone for the busiest — same edges either way.
+    center = subject(graph_store, A)
+    reached = {center.pk}
+    frontier = [center.pk]
+    wanted: set[int] = set()
+    for _ in range(2):
+        found = [edge for pk in frontier for edge in graph_store.role_edges([pk], limit=page_size)]
+        added = []
+        for edge in sorted(found, key=lambda edge: edge.pk):
+            wanted.add(edge.pk)
+            for end in (edge.holder_pk, edge.enterprise_pk):
+                if end not in reached:
+                    reached.add(end)
+                    added.append(end)
+        frontier = added
+    result = neighbourhood(graph_store, center, hops=2, page_size=page_size, today=TODAY)
+    assert {node.subject.pk for node in result.graph.nodes} == reached
+    assert {edge.pk for edge in result.graph.edges} == wanted
