@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers import dispatches, entries, health, jobs, lifecycle, measures, preliminary, public, subjects
+from api.routers import (
+    dispatches,
+    entries,
+    health,
+    jobs,
+    lifecycle,
+    measures,
+    preliminary,
+    public,
+    subjects,
+    ui,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -17,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     dispatches.router,
     preliminary.router,
     preliminary.public_router,
+    ui.router,
 )
 
 __all__ = ["ROUTERS"]
