@@ -93,9 +93,6 @@ export function renderCheck(answer) {
           h("span", { className: `badge ${item.entry.kind === "black" ? (item.via ? "derived" : "black") : "red"}` }, item.via ? "经关联企业" : KIND_NAMES[item.entry.kind]),
           " ",
           item.explanation,
-          item.measures.length
-            ? h("div", { className: "muted" }, "措施：", item.measures.map((m) => `${m.content}（${m.implementing_department}；${m.legal_basis}）`).join("；"))
-            : null,
         ),
       ),
     ),
