@@ -29,6 +29,14 @@ class BatchTooLarge(InvalidRequest):
     code = "batch_too_large"
 
 
+class OverCap(InvalidRequest):
+    """A graph or analytics request asking for more than a hard cap (nodes, hops, page size, limit): it is
+    refused up front rather than left to time out."""
+
+    status = 422
+    code = "over_cap"
+
+
 _DESCRIPTIONS: dict[int, str] = {
     400: "请求参数有误（如日期不是 YYYY-MM-DD） / bad parameter such as a date",
     404: "主体或名单记录不存在 / the subject or entry is not stored",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.routers import (
+    analytics,
     dispatches,
     entries,
+    graph,
     health,
     jobs,
     lifecycle,
@@ -28,6 +30,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     dispatches.router,
     preliminary.router,
     preliminary.public_router,
+    graph.router,
+    analytics.router,
     ui.router,
 )
 

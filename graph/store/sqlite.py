@@ -76,7 +76,9 @@ from graph.store.port import (
     PublicityPolicy,
     RedCandidate,
     RepairApplication,
+    RoleEdge,
     RoleRecord,
+    StatusFlag,
     SubjectRecord,
     Suspension,
     Transition,
@@ -95,6 +97,13 @@ BULK_CACHE_KIB = 1024 * 1024
 #: request threads each hold a connection, and private caches would each start cold.
 MMAP_BYTES = 16 * 1024**3
 _EPOCH64 = np.datetime64("1970-01-01", "D")
+#: A name search reads at most this many candidates from the trigram index; a text found in more names
+#: than that is common, and walking the names shortest first finds the first ones sooner than sorting.
+SEARCH_CANDIDATES = 5_000
+#: The FTS5 trigram index needs at least three characters; shorter texts walk the names in order.
+TRIGRAM = 3
+#: Above every character: ``code < prefix + _TOP`` bounds the codes starting with ``prefix``.
+_TOP = "\U0010ffff"
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -168,6 +177,19 @@ def _entry(row: Sequence[Any]) -> EntryRecord:
         valid_to=_date(row[12]),
         status=_STATUSES[row[13]],
         ended_on=_date(row[14]),
+    )
+
+
+def _subject(row: Sequence[Any]) -> SubjectRecord:
+    return SubjectRecord(
+        pk=row[0],
+        subject_type=_SUBJECT_TYPES[row[1]],
+        code=row[2],
+        name=row[3],
+        enterprise_kind=row[4],
+        enterprise_status=row[5],
+        region_code=row[6],
+        established=_date(row[7]),
     )
 
 
@@ -1762,6 +1784,149 @@ class SQLiteStore:
             )
         return rows
 
+    # --- exploring the graph (investigators' workbench, analytics) ---------------------------------------------
+
+    def search_subjects(self, text: str, *, limit: int) -> list[SubjectRecord]:
+        wanted = text.strip()
+        if not wanted or limit <= 0:
+            return []
+        code = wanted.upper()
+        found: dict[int, SubjectRecord] = {}
+        for exact in (1, 0):
+            by_code = {"exact": exact, "code": code, "code_end": code + _TOP, "limit": limit}
+            for row in self._read(sql("explore_search_codes"), by_code):
+                found.setdefault(row[0], _subject(row))
+        if len(found) >= limit:
+            return list(found.values())[:limit]
+        candidates: str | None = None
+        if len(wanted) >= TRIGRAM and "%" not in wanted and "_" not in wanted:
+            keys = [
+                row[0]
+                for row in self._read(
+                    sql("explore_search_candidates"), {"pattern": f"%{wanted}%", "cap": SEARCH_CANDIDATES}
+                )
+            ]
+            if len(keys) < SEARCH_CANDIDATES:
+                candidates = json.dumps(keys)
+        params: dict[str, Any] = {
+            "candidates": candidates,
+            "min_length": len(wanted),
+            "text": wanted,
+            "limit": limit + len(found),
+        }
+        for row in self._read(sql("explore_search_names"), params):
+            if len(found) >= limit:
+                break
+            found.setdefault(row[0], _subject(row))
+        return list(found.values())[:limit]
+
+    def subjects_by_pk(self, pks: Collection[int]) -> dict[int, SubjectRecord]:
+        keys = _keys(pks)
+        if keys == "[]":
+            return {}
+        return {row[0]: _subject(row) for row in self._read(sql("explore_subjects"), {"subjects": keys})}
+
+    @staticmethod
+    def _edge_filters(at: dt.date | None, roles: Collection[Role] | None) -> dict[str, str | None]:
+        return {
+            "at": None if at is None else at.isoformat(),
+            "roles": None if roles is None else json.dumps(sorted(Role(r).value for r in roles)),
+        }
+
+    def role_edges(
+        self,
+        subject_pks: Collection[int],
+        *,
+        at: dt.date | None = None,
+        roles: Collection[Role] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[RoleEdge]:
+        keys = _keys(subject_pks)
+        if keys == "[]" or (limit is not None and limit <= 0):
+            return []
+        params: dict[str, Any] = {
+            "subjects": keys,
+            **self._edge_filters(at, roles),
+            "offset": max(offset, 0),
+            "limit": -1 if limit is None else limit,
+        }
+        return [
+            RoleEdge(
+                pk=row[0],
+                holder_pk=row[1],
+                enterprise_pk=row[2],
+                role=_ROLES[row[3]],
+                start=_date(row[4]),
+                end=_date(row[5]),
+                ratio=row[6],
+            )
+            for row in self._read(sql("explore_role_edges"), params)
+        ]
+
+    def role_degrees(
+        self,
+        subject_pks: Collection[int],
+        *,
+        at: dt.date | None = None,
+        roles: Collection[Role] | None = None,
+    ) -> dict[int, int]:
+        keys = _keys(subject_pks)
+        if keys == "[]":
+            return {}
+        params = {"subjects": keys, **self._edge_filters(at, roles)}
+        return {int(row[0]): int(row[1]) for row in self._read(sql("explore_role_degrees"), params)}
+
+    def status_flags(self, subject_pks: Collection[int], at: dt.date) -> dict[int, frozenset[StatusFlag]]:
+        keys = _keys(subject_pks)
+        if keys == "[]":
+            return {}
+        flags: dict[int, set[StatusFlag]] = {}
+        for subject_pk, kind, derived, suspended in self._read(
+            sql("explore_status_flags"), {"subjects": keys, "at": at.isoformat()}
+        ):
+            mine = flags.setdefault(subject_pk, set())
+            if derived:
+                mine.add(StatusFlag.derived)
+            else:
+                mine.add(StatusFlag.black if kind == ListKind.black.value else StatusFlag.red)
+            if suspended:
+                mine.add(StatusFlag.suspended)
+        return {pk: frozenset(found) for pk, found in flags.items()}
+
+    def listed_subjects(
+        self, kind: ListKind, at: dt.date, *, subject_type: SubjectType | None = None
+    ) -> list[int]:
+        params = {
+            "kind": ListKind(kind).value,
+            "at": at.isoformat(),
+            "subject_type": None if subject_type is None else SubjectType(subject_type).value,
+        }
+        return [int(row[0]) for row in self._read(sql("explore_listed_subjects"), params)]
+
+    def restricted_by_item(self, business_item: str, at: dt.date) -> list[tuple[int, CheckRow]]:
+        # Measure.covers: an item is one of the ';'-separated non-empty items, which never hold ';'.
+        item = business_item if business_item and ";" not in business_item else None
+        params = {"at": at.isoformat(), "item": item}
+        keyed: list[tuple[tuple[int, int, int, str], int, CheckRow]] = []
+        entries: dict[int, EntryRecord] = {}
+        for row in self._read(sql("explore_restricted_direct"), params):
+            entry = entries.get(row[1]) or entries.setdefault(row[1], _entry(row[1:16]))
+            measure = _measure(row[16:26])
+            check = CheckRow(entry=entry, measure=measure, derived=None, suspended=bool(row[26]))
+            keyed.append(((row[0], row[1], -1, row[16]), row[0], check))
+        paths: dict[tuple[int, int], DerivedRecordRow] = {}
+        for row in self._read(sql("explore_restricted_derived"), params):
+            path = paths.get((row[1], row[16]))
+            if path is None:
+                path = paths.setdefault((row[1], row[16]), _derived(row[1:29]))
+            check = CheckRow(
+                entry=path.entry, measure=_measure(row[29:39]), derived=path, suspended=bool(row[39])
+            )
+            keyed.append(((row[0], row[1], row[16], row[29]), row[0], check))
+        keyed.sort(key=lambda item: item[0])
+        return [(subject_pk, check) for _, subject_pk, check in keyed]
+
     # --- publicity (R10, §六(三)) ----------------------------------------------------------------------------
 
     def public_entries(
@@ -2201,6 +2366,11 @@ def _statements(script: str) -> list[str]:
     ):
         raise StoreError(f"迁移脚本末尾有不完整的语句：{buffer.strip()[:80]}")
     return statements
+
+
+def _keys(pks: Collection[int]) -> str:
+    """Subject keys as the JSON array the explore queries read with ``json_each``, each once, ascending."""
+    return json.dumps(sorted({int(pk) for pk in pks}))
 
 
 def _stage_columns(create: str) -> list[str]:
