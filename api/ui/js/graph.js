@@ -87,9 +87,16 @@ export function initGraph(navigation) {
   updateExportLinks();
 }
 
-/** Create the cytoscape instance the first time the graph tab is shown (it needs a sized container). */
-function ensureCy() {
-  if (cy) return cy;
+let cyLarge = false;
+
+/** The cytoscape instance, created when first needed. Large graphs get one that draws less while panning
+ * and zooming (edges hidden, a texture of the view): those are options of the instance, so it is rebuilt
+ * when a graph crosses the size. */
+function ensureCy(large = cyLarge) {
+  if (cy && large === cyLarge) return cy;
+  if (cy) cy.destroy();
+  cy = null;
+  cyLarge = large;
   if (typeof window.cytoscape !== "function") {
     fill($("cy"), h("div", { className: "empty", style: "margin:24px" }, "图形库 cytoscape 未安装：请在项目目录运行 bash scripts/ui-assets.sh（需要 Node.js 与 npm），然后刷新本页。"));
     throw new Error("图形库 cytoscape 未安装，无法显示关系图（运行 bash scripts/ui-assets.sh 后刷新）");
@@ -101,6 +108,8 @@ function ensureCy() {
     minZoom: 0.05,
     maxZoom: 4,
     boxSelectionEnabled: false,
+    hideEdgesOnViewport: large,
+    textureOnViewport: large,
   });
   cy.on("tap", "node", (event) => onNodeTap(event.target));
   cy.on("tap", "edge", (event) => showEdge(event.target));
@@ -213,12 +222,9 @@ function layout(elements, fit) {
 }
 
 function replaceGraph(nodes, edges, center) {
-  ensureCy();
+  ensureCy(nodes.length > LARGE);
   paging.clear();
   cy.elements().remove();
-  const large = nodes.length > LARGE;
-  cy.hideEdgesOnViewport(large ? true : false);
-  cy.textureOnViewport(large);
   merge(nodes, edges);
   if (center) cy.getElementById(center).addClass("center");
   // Seed positions in a circle so cose starts from a spread (and repeatable) picture.
@@ -512,7 +518,7 @@ function stamp() {
 }
 
 function exportPng() {
-  if (!cy || cy.empty()) return showStatus("图中没有内容可导出", "error");
+  if (!cy || cy.elements().empty()) return showStatus("图中没有内容可导出", "error");
   const blob = cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff", maxWidth: 8000, maxHeight: 8000 });
   const link = URL.createObjectURL(blob);
   download(`credlink-graph-${stamp()}.png`, link);
@@ -560,7 +566,7 @@ export function svgText() {
 }
 
 function exportSvg() {
-  if (!cy || cy.empty()) return showStatus("图中没有内容可导出", "error");
+  if (!cy || cy.elements().empty()) return showStatus("图中没有内容可导出", "error");
   const link = URL.createObjectURL(new Blob([svgText()], { type: "image/svg+xml" }));
   download(`credlink-graph-${stamp()}.svg`, link);
   setTimeout(() => URL.revokeObjectURL(link), 10000);

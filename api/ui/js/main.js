@@ -17,10 +17,8 @@ function showTab(name) {
 }
 
 function setAddress(tab, id) {
-  const params = new URLSearchParams();
-  params.set("tab", tab);
-  if (id) params.set("id", id);
-  const hash = `#${params}`;
+  // Readable addresses: the ":" of a node id stays as it is.
+  const hash = `#tab=${tab}${id ? `&id=${encodeURIComponent(id).replace(/%3A/gi, ":")}` : ""}`;
   if (location.hash !== hash) history.replaceState(null, "", hash);
 }
 
