@@ -104,7 +104,6 @@ function ensureCy(large = cyLarge) {
   cy = window.cytoscape({
     container: $("cy"),
     style: STYLE,
-    wheelSensitivity: 0.3,
     minZoom: 0.05,
     maxZoom: 4,
     boxSelectionEnabled: false,
@@ -408,7 +407,6 @@ export async function loadWhy(subject) {
         "div",
         { className: `why-item${item.suspended ? " suspended" : ""}` },
         h("div", null, h("span", { className: `badge ${item.via ? "derived" : item.kind === "red" ? "red" : "black"}` }, item.via ? "经关联企业" : KIND_NAMES[item.kind] || item.kind), " ", h("strong", null, item.entry_id), item.suspended ? h("span", { className: "badge suspended" }, "暂停执行") : null),
-        h("p", null, item.explanation),
         h(
           "dl",
           null,
@@ -428,6 +426,7 @@ export async function loadWhy(subject) {
         item.measures.length
           ? h("ul", null, item.measures.map((m) => h("li", null, `${m.content} — 实施部门：${m.implementing_department}；法律依据：${m.legal_basis}`)))
           : h("p", { className: "muted" }, "该业务事项下无对应措施"),
+        h("details", null, h("summary", null, "完整说明"), h("p", null, item.explanation)),
       ),
     ),
   );
