@@ -29,7 +29,7 @@ const STYLE = [
   {
     selector: "node",
     style: {
-      label: "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "wrap",
+      label: "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, "text-wrap": "wrap",
       "text-max-width": 120, width: 24, height: 24, "background-color": COLORS.person, color: "#1d2329",
       "border-width": 1, "border-color": "#ffffff", "min-zoomed-font-size": 6,
       "text-background-color": "#ffffff", "text-background-opacity": 0.7, "text-background-padding": 1,
