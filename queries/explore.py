@@ -331,6 +331,8 @@ def _bidirectional_search(
 
     Every node of a level is expanded whole, so the edges pulled hold every shortest path (an edge of
     such a path leaves a node expanded from one side or the other)."""
+    if source == target:
+        return _Search({}, 0, truncated=False, exhausted=False)
     distance: tuple[dict[int, int], dict[int, int]] = ({source: 0}, {target: 0})
     frontier: list[list[int]] = [[source], [target]]
     level = [0, 0]

@@ -210,3 +210,10 @@ def test_the_search_stops_at_its_cap(graph_store: Store) -> None:
     assert result.paths == ()
     assert result.message is not None
     assert "5" in result.message
+
+
+def test_a_subject_is_its_own_path_of_length_zero(graph_store: Store) -> None:
+    result = shortest_paths(graph_store, subject(graph_store, P1), subject(graph_store, P1), today=TODAY)
+    assert [path.length for path in result.paths] == [0]
+    assert codes(result.graph.nodes) == {P1}
+    assert result.message is None
