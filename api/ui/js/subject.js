@@ -44,7 +44,6 @@ export async function showSubject(id) {
     subject.region_code ? h("span", null, `行政区划：${subject.region_code}`) : null,
     flagsHolder,
   );
-  $("link-report").href = `report.html?subject=${encodeURIComponent(subject.code)}&subject_type=${subject.subject_type}`;
   $("current-subject").textContent = `当前主体：${subject.name}（${subject.code}）`;
   renderTimeline(profile);
   renderEntries(profile);
@@ -64,6 +63,8 @@ export const currentSubject = () => current && current.id;
 
 async function runCheck(id) {
   const { subject_type, code } = splitId(id);
+  // The report shows the same check: same business item, same date.
+  $("link-report").href = `report.html?${new URLSearchParams({ subject: code, subject_type, at: $("check-at").value, business_item: $("check-item").value })}`;
   const answer = await guarded(() =>
     getJSON(`/v1/subjects/${encodeURIComponent(code)}/check`, {
       subject_type,
