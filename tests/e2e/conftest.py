@@ -44,6 +44,8 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1366, "height": 768}
 CITY_ENTERPRISES = 300
 CITY_SEED = 20240501
+#: the page size the paging test uses (the smallest the page allows)
+PAGE_SIZE = 5
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -74,6 +76,8 @@ class City:
     firm: str
     #: another person holding a role in that firm (a 2-hop path person — firm — other)
     other: str
+    #: a person holding roles in more than PAGE_SIZE firms (collapsed at that page size)
+    busy: str
 
 
 def _get(base_url: str, path: str, **params: str) -> Any:
@@ -182,8 +186,13 @@ def _pick_subjects(base_url: str, person: str) -> City:
         if any(item["id"] == f"person:{person}" for item in found["items"]):
             partial = candidate
             break
+    # The key persons of the restricted person's 关联圈 come with their degree.
+    group = _get(base_url, "/v1/analytics/group", subject=person, subject_type="person")
+    busy = max(group["key_persons"], key=lambda key: (key["degree"], key["id"]))
+    assert busy["degree"] > PAGE_SIZE, "no person in the sample city holds enough roles to be collapsed"
     return City(
         base_url=base_url,
+        busy=busy["id"].split(":", 1)[1],
         person=person,
         person_name=name,
         partial_name=partial,

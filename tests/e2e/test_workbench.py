@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import City
+from tests.e2e.conftest import PAGE_SIZE, City
 
 GRAPH_READY = "() => window.credlinkGraph && window.credlinkGraph.nodes().length > 0"
 
@@ -83,6 +83,27 @@ def test_graph_renders_and_a_click_expands_a_node(page: Any, city: City) -> None
     click_node(page, firm)
     page.wait_for_function("(n) => window.credlinkGraph.nodes().length > n", arg=before)
     assert page.locator("#side h3").first.inner_text()
+
+
+def test_a_collapsed_node_shows_its_count_and_loads_the_next_page(page: Any, city: City) -> None:
+    open_page(page, city, "/ui/#tab=graph")
+    page.fill("#nb-subject", f"person:{city.busy}")
+    page.select_option("#nb-hops", "1")
+    page.fill("#nb-page", str(PAGE_SIZE))
+    page.click("#form-neighbourhood button[type=submit]")
+    page.wait_for_function(GRAPH_READY)
+    centre = f"window.credlinkGraph.getElementById('person:{city.busy}')"
+    unseen = page.evaluate(f"() => {centre}.data('unseen')")
+    assert unseen > 0
+    assert page.evaluate(f"() => {centre}.data('label')").endswith(f"+{unseen}")
+    # One page of the centre's edges (two roles in one firm are two edges to one node).
+    assert page.evaluate(f"() => {centre}.connectedEdges().length") == PAGE_SIZE
+    before = node_count(page)
+    button = page.locator("#btn-expand")
+    assert "加载下一页" in button.inner_text()
+    button.click()
+    page.wait_for_function("(n) => window.credlinkGraph.nodes().length > n", arg=before)
+    assert page.evaluate(f"() => {centre}.data('unseen')") == max(0, unseen - PAGE_SIZE)
 
 
 def test_path_between_two_linked_subjects_is_highlighted(page: Any, city: City) -> None:
