@@ -1,5 +1,5 @@
 // The workbench's entry point: tabs, the address (#tab=…&id=…) and the links between views.
-import { loadCatalog, guarded, showStatus, today } from "./api.js";
+import { loadCatalog, guarded, showStatus, clearStatus, today } from "./api.js";
 import { $ } from "./dom.js";
 import { initSearch } from "./search.js";
 import { initSubject, showSubject } from "./subject.js";
@@ -84,6 +84,7 @@ async function start() {
       if (button.dataset.tab === "graph" && currentId && !window.credlinkGraph) loadNeighbourhood(currentId);
     });
   }
+  $("status").addEventListener("click", clearStatus);
   setMode("neighbourhood");
   await fromAddress();
   document.body.dataset.ready = "1"; // the end-to-end tests wait for this
