@@ -20,6 +20,7 @@ import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -123,6 +124,10 @@ def _date(value: str | None) -> dt.date | None:
     return None if value is None or value == "" else dt.date.fromisoformat(value)
 
 
+#: The same few thousand days recur across millions of role edges; graph views parse each once.
+_cached_date = lru_cache(maxsize=1 << 16)(_date)
+
+
 def _required_date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
@@ -189,7 +194,7 @@ def _subject(row: Sequence[Any]) -> SubjectRecord:
         enterprise_kind=row[4],
         enterprise_status=row[5],
         region_code=row[6],
-        established=_date(row[7]),
+        established=_cached_date(row[7]),
     )
 
 
@@ -1851,17 +1856,13 @@ class SQLiteStore:
             "offset": max(offset, 0),
             "limit": -1 if limit is None else limit,
         }
+        # Positional arguments and cached days: a neighbourhood builds thousands of these per request.
+        roles_by_value, day = _ROLES, _cached_date
         return [
-            RoleEdge(
-                pk=row[0],
-                holder_pk=row[1],
-                enterprise_pk=row[2],
-                role=_ROLES[row[3]],
-                start=_date(row[4]),
-                end=_date(row[5]),
-                ratio=row[6],
+            RoleEdge(pk, holder_pk, enterprise_pk, roles_by_value[role], day(start), day(end), ratio)
+            for pk, holder_pk, enterprise_pk, role, start, end, ratio in self._read(
+                sql("explore_role_edges"), params
             )
-            for row in self._read(sql("explore_role_edges"), params)
         ]
 
     def role_degrees(

@@ -99,3 +99,17 @@ def test_violations(client: TestClient) -> None:
         "/v1/analytics/violations", params={"at": AT, "business_item": "high_consumption"}
     ).json()
     assert other_item["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "cap"),
+    [
+        ("/v1/analytics/black-groups", {"limit": 201}, "200"),
+        ("/v1/analytics/multi-black-persons", {"limit": 1001}, "1000"),
+    ],
+)
+def test_analytics_limits_over_the_cap_are_422(client: TestClient, path: str, params: dict, cap: str) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 422
+    assert response.json()["code"] == "over_cap"
+    assert cap in response.json()["detail"]

@@ -17,6 +17,7 @@ from graph.lifecycle import Action, act, expire_due
 from graph.model import ListKind, Role
 from graph.store.port import CheckRow, RoleEdge, StatusFlag, Store, SubjectRecord
 from graph.store.sqlite import SCHEMA_VERSION, SQLiteStore, _migrations
+from queries.catalog import sql
 from tests.fixtures import batch, enterprise, entry, make_id_number, make_uscc, measure, person, policy, role
 
 RED_LIST = "诚信典型"
@@ -515,4 +516,45 @@ def test_sqlite_store_from_before_0006_is_migrated_and_searchable(tmp_path: Path
     assert codes(store.search_subjects("旧库迁移", limit=5)) == [make_uscc(9)]
     store.write_batch(batch(enterprises=[enterprise(make_uscc(10), "常州新写入有限公司")]))
     assert codes(store.search_subjects("新写入", limit=5)) == [make_uscc(10)]
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "indexes"),
+    [
+        (
+            "explore_role_edges",
+            {"subjects": "[1, 2]", "at": "2024-01-01", "roles": None, "limit": -1, "offset": 0},
+            ["sqlite_autoindex_roles_1 (holder_pk=?)", "roles_by_enterprise (enterprise_pk=?)"],
+        ),
+        (
+            "explore_role_degrees",
+            {"subjects": "[1, 2]", "at": None, "roles": '["principal"]'},
+            ["sqlite_autoindex_roles_1 (holder_pk=?)", "roles_by_enterprise (enterprise_pk=?)"],
+        ),
+        (
+            "explore_status_flags",
+            {"subjects": "[1, 2]", "at": "2024-01-01"},
+            ["list_entries_by_subject", "derived_by_person", "entry_suspensions_by_entry"],
+        ),
+        (
+            "explore_search_names",
+            {"candidates": None, "min_length": 1, "text": "李", "limit": 20},
+            ["subjects_by_name_length"],
+        ),
+    ],
+)
+def test_sqlite_explore_queries_use_their_indexes(
+    tmp_path: Path, query: str, params: dict[str, object], indexes: list[str]
+) -> None:
+    store = SQLiteStore(tmp_path / "plan.db")
+    scenario(store)
+    plan = "\n".join(store.query_plan(sql(query), params))
+    for index in indexes:
+        assert index in plan, plan
+    # No full scan of a table that grows with the city; names are walked in order, never sorted whole.
+    assert "SCAN roles" not in plan, plan
+    assert "SCAN derived_records" not in plan, plan
+    if query == "explore_search_names":
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
     store.close()
