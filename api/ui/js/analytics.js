@@ -1,5 +1,5 @@
 // Analytics panels (关联圈 / key persons, black groups, multi-black persons, violation alerts) and the impact preview.
-import { getJSON, guarded, showStatus, badges, catalog, roleName, period, validity, today, subjectParams, KIND_NAMES, STATUS_NAMES, BASIS_NAMES } from "./api.js";
+import { getJSON, guarded, showStatus, badges, catalog, roleName, period, validity, subjectParams, KIND_NAMES, STATUS_NAMES, BASIS_NAMES } from "./api.js";
 import { $, h, fill, table } from "./dom.js";
 import { showSubgraph } from "./graph.js";
 
@@ -182,4 +182,3 @@ export async function loadImpact(entryId) {
   showStatus(`名单记录 ${entryId}：波及 ${answer.persons.length} 人、${answer.departments.length} 个部门`);
 }
 
-export { today };

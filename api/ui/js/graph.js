@@ -1,7 +1,7 @@
 // The graph view (cytoscape): neighbourhood with expand and paging, "why" paths, path finder, exports.
 import {
   getJSON, guarded, showStatus, url, badges, catalog, TYPE_NAMES, KIND_NAMES, BASIS_NAMES,
-  roleName, splitId, nodeId, period, validity, today, subjectParams,
+  roleName, splitId, period, validity, today, subjectParams,
 } from "./api.js";
 import { $, h, fill, xmlEscape, download } from "./dom.js";
 
@@ -673,4 +673,3 @@ export function onShown() {
   if (cy) cy.resize();
 }
 
-export { nodeId };

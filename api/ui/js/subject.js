@@ -1,7 +1,7 @@
 // The subject page: profile, roles timeline, direct entries, derived records with paths, the check.
 import {
   getJSON, guarded, badges, catalog, TYPE_NAMES, KIND_NAMES, STATUS_NAMES, BASIS_NAMES,
-  roleName, itemName, splitId, nodeId, period, validity, today,
+  roleName, splitId, nodeId, period, validity, today,
 } from "./api.js";
 import { $, h, s, fill, table } from "./dom.js";
 
@@ -202,4 +202,3 @@ function renderDerived(profile) {
   );
 }
 
-export { itemName };
