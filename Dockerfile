@@ -1,5 +1,13 @@
 # credlink's API server. Everything is installed at build time; the running container needs no network
 # besides the Neo4j server it is given (CREDLINK_NEO4J_URI).
+
+# The workbench's graph library (cytoscape, pinned in package-lock.json; the Cypher linter is a dev tool
+# and is left out), copied into the package so the page loads it from this server only.
+FROM node:20-slim AS ui-assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,6 +21,7 @@ COPY api ./api
 COPY graph ./graph
 COPY loaders ./loaders
 COPY queries ./queries
+COPY --from=ui-assets /src/node_modules/cytoscape/dist/cytoscape.min.js ./api/ui/vendor/cytoscape.min.js
 RUN pip install . && rm -rf /app/build
 
 RUN useradd --system --create-home --home-dir /home/credlink --uid 10001 credlink

@@ -16,6 +16,7 @@ from api.routers import (
     preliminary,
     public,
     subjects,
+    ui,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -31,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     preliminary.public_router,
     graph.router,
     analytics.router,
+    ui.router,
 )
 
 __all__ = ["ROUTERS"]
