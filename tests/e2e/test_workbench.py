@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import PAGE_SIZE, City
+from tests.e2e.conftest import PAGE_SIZE, City, _get
 
 GRAPH_READY = "() => window.credlinkGraph && window.credlinkGraph.nodes().length > 0"
 
@@ -162,3 +162,17 @@ def test_printable_report(page: Any, city: City, screenshots: Path) -> None:
     assert city.person_name in page.locator("#r-title").inner_text()
     assert page.locator("#r-why .why-block").count() >= 1
     page.screenshot(path=str(screenshots / "workbench-report.png"), full_page=True)
+
+
+def test_violation_alerts_say_how_many_and_list_the_first_page(page: Any, city: City) -> None:
+    expected = _get(city.base_url, "/v1/analytics/violations", limit="100")
+    assert expected["total"] > 0  # the sample city has some: otherwise this test would prove little
+    open_page(page, city, "/ui/#tab=analytics")
+    page.click("#form-violations button[type='submit']")
+    summary = page.locator("#violations-result p.muted").first
+    summary.wait_for()
+    assert f"共 {expected['total']} 条预警" in summary.inner_text()
+    rows = page.locator("#violations-result tbody tr")
+    assert rows.count() == len(expected["items"])
+    if expected["items"]:
+        assert expected["items"][0]["person"]["name"] in rows.first.inner_text()

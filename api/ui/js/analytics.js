@@ -61,12 +61,24 @@ export async function loadGroup(subject) {
   );
 }
 
-export async function loadViolations() {
-  const answer = await guarded(() => getJSON("/v1/analytics/violations", { at: $("viol-at").value, business_item: $("viol-item").value }));
+const VIOLATIONS_PAGE = 100;
+
+export async function loadViolations(offset = 0) {
+  const answer = await guarded(() =>
+    getJSON("/v1/analytics/violations", { at: $("viol-at").value, business_item: $("viol-item").value, offset, limit: VIOLATIONS_PAGE }),
+  );
   if (!answer) return;
+  const shown = answer.items.length;
+  const pager = h(
+    "p",
+    { className: "muted" },
+    shown ? `截至 ${answer.at}，共 ${answer.total} 条预警（受限期间就任的排在前面），本页第 ${answer.offset + 1}–${answer.offset + shown} 条 ` : `截至 ${answer.at}，共 ${answer.total} 条预警 `,
+    answer.offset > 0 ? h("button", { type: "button", className: "link", onclick: () => loadViolations(Math.max(0, answer.offset - answer.limit)) }, "上一页") : null,
+    answer.offset + shown < answer.total ? [" ", h("button", { type: "button", className: "link", onclick: () => loadViolations(answer.offset + answer.limit) }, "下一页")] : null,
+  );
   fill(
     $("violations-result"),
-    h("p", { className: "muted" }, `截至 ${answer.at}，共 ${answer.items.length} 条预警`),
+    pager,
     table(
       ["人员", "在其他企业担任", "限制（名单记录 · 措施）", ""],
       answer.items.map((item) => [
