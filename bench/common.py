@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Generated cities and their stores are kept here between runs (git-ignored).
-CACHE = ROOT / "bench" / ".cache"
+#: Generated cities and their stores are kept here between runs (git-ignored); CREDLINK_BENCH_CACHE moves it.
+CACHE = Path(os.environ.get("CREDLINK_BENCH_CACHE") or ROOT / "bench" / ".cache")
 RESULTS = ROOT / "bench" / "results"
 #: The sample city's "today": fixed so that the same seed gives the same city on any day.
 TODAY = dt.date(2026, 6, 30)
