@@ -124,6 +124,15 @@ def measure_size(
     from bench.measure_load import measure_full, measure_load, store_counts
 
     meta: dict[str, Any] = {"enterprises": enterprises}
+    if (
+        enterprises > 5 * CITY
+        and not (CACHE / f"city-{enterprises}-seed{args.seed}-files" / ".complete").exists()
+    ):
+        # loaders/sample.py says: time and memory linear in N, ~40 s and 1.7 GiB per million enterprises.
+        log(
+            f"generating {enterprises:,} enterprises first: about {enterprises / CITY * 40 / 60:.0f} min and "
+            f"{enterprises / CITY * 1.7:.0f} GiB of memory at the generator's own estimate"
+        )
     started = time.perf_counter()
     files = city_files(enterprises, args.seed)
     meta["files_seconds"] = round(time.perf_counter() - started, 1)
