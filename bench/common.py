@@ -29,21 +29,58 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+#: The contract files of a city, in the order they load (policies and measures first, entries last).
+FILE_KINDS = ("list_policies", "measures", "enterprises", "persons", "roles", "list_entries")
+
+
+@dataclass(frozen=True, slots=True)
+class PeerCity:
+    """One generated city as a peer implementation (``bench/peers.py``) is asked about it: the same
+    contract files credlink loads, credlink's store of them, and the subjects to ask about.
+
+    ``files`` maps a file kind (:data:`FILE_KINDS`) to its CSV; ``check_ids`` are person id numbers to
+    check (some restricted only through a firm); ``neighbourhood_ids`` are codes whose 2-hop views are
+    asked; ``at`` is the date every question is asked on."""
+
+    files: dict[str, Path]
+    db: Path
+    check_ids: list[str]
+    neighbourhood_ids: list[str]
+    at: dt.date
+
+
+def city_files(enterprises: int, seed: int) -> dict[str, Path]:
+    """The contract CSV files of the sample city of ``enterprises`` firms at ``seed``, generated once into
+    the cache (``<cache>/city-<N>-seed<S>-files/``) and reused; a marker file says they are complete."""
+    from loaders.sample import generate_city
+
+    files = CACHE / f"city-{enterprises}-seed{seed}-files"
+    paths = {kind: files / f"{kind}.csv" for kind in FILE_KINDS}
+    # Caches written before the marker existed count as complete when the store built from them exists.
+    complete = (files / ".complete").exists() or (CACHE / f"city-{enterprises}-seed{seed}.db").exists()
+    if complete and all(path.exists() for path in paths.values()):
+        return paths
+    files.mkdir(parents=True, exist_ok=True)
+    log(f"generating a city of {enterprises:,} enterprises (seed {seed}) into {files}")
+    started = time.perf_counter()
+    generated = generate_city(files, enterprises=enterprises, seed=seed, today=TODAY, progress=True)
+    log(f"generated in {time.perf_counter() - started:.1f} s")
+    (files / ".complete").write_text(f"{time.perf_counter() - started:.1f}\n", encoding="utf-8")
+    return {kind: Path(generated[kind]) for kind in FILE_KINDS}
+
+
 def city_store(enterprises: int, seed: int) -> Path:
     """The SQLite store of the sample city of ``enterprises`` firms at ``seed``: generated, loaded and
     propagated once, then reused (the file is only renamed into place when it is complete)."""
     from graph.propagation import run_pending
     from graph.store import open_store
     from loaders.load import load_paths
-    from loaders.sample import generate_city
 
     db = CACHE / f"city-{enterprises}-seed{seed}.db"
     if db.exists():
         return db
     CACHE.mkdir(parents=True, exist_ok=True)
-    files = CACHE / f"city-{enterprises}-seed{seed}-files"
-    log(f"generating a city of {enterprises:,} enterprises (seed {seed}) into {files}")
-    paths = generate_city(files, enterprises=enterprises, seed=seed, today=TODAY, progress=True)
+    paths = city_files(enterprises, seed)
     partial = db.with_suffix(".partial.db")
     for stale in CACHE.glob(partial.name + "*"):
         stale.unlink()
@@ -62,11 +99,20 @@ def city_store(enterprises: int, seed: int) -> Path:
     return db
 
 
-def hub_city(enterprises: int, seed: int, *, hubs: int = 20, firms: int = 50, holders: int = 60) -> Path:
+def hub_city(
+    enterprises: int,
+    seed: int,
+    *,
+    hubs: int = 20,
+    firms: int = 50,
+    holders: int = 60,
+    base: Path | None = None,
+) -> Path:
     """The city of :func:`city_store` with ``hubs`` busy persons added, loaded through the loader: each holds
     shares in ``firms`` existing enterprises, each of which gets ``holders`` new shareholders. The sample
     city has no subject with 2,000 subjects within 2 hops; a hub has 1 + 50 + 50 × 50 at the default
-    page size, so its 2-hop view reaches the 2,000-node cap. Kept in the cache beside the city."""
+    page size, so its 2-hop view reaches the 2,000-node cap. Kept in the cache beside the city; ``base``
+    is the city's store when it is not the cached one (a store the benchmark has just loaded)."""
     import csv
     import random
     import shutil
@@ -80,7 +126,7 @@ def hub_city(enterprises: int, seed: int, *, hubs: int = 20, firms: int = 50, ho
     db = CACHE / f"city-{enterprises}-seed{seed}-hubs{hubs}x{firms}x{holders}.db"
     if db.exists():
         return db
-    base = city_store(enterprises, seed)
+    base = base or city_store(enterprises, seed)
     rng = random.Random(seed)
     with sqlite3.connect(f"file:{base}?mode=ro", uri=True) as conn:
         top = int(
@@ -212,4 +258,17 @@ def report(title: str, figures: Sequence[Figure], meta: dict[str, Any], out: Pat
     return path
 
 
-__all__ = ["CITY", "PROVINCE", "TODAY", "Figure", "asdict", "city_store", "machine", "report", "timed"]
+__all__ = [
+    "CITY",
+    "FILE_KINDS",
+    "PROVINCE",
+    "TODAY",
+    "Figure",
+    "PeerCity",
+    "asdict",
+    "city_files",
+    "city_store",
+    "machine",
+    "report",
+    "timed",
+]

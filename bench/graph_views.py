@@ -10,11 +10,13 @@ Targets (issue 6): neighbourhood p99 ≤ 50 ms, paths p99 ≤ 200 ms.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import random
 import sqlite3
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from bench.common import CITY, TODAY, Figure, city_store, hub_city, log, report
 from graph.store import open_store
@@ -55,74 +57,62 @@ def _subjects(store: Store, pks: Sequence[int]) -> list[SubjectRecord]:
     return [found[pk] for pk in pks if pk in found]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.graph_views", description=__doc__.splitlines()[0])
-    parser.add_argument("--enterprises", type=int, default=CITY)
-    parser.add_argument("--seed", type=int, default=20181)
-    parser.add_argument("--samples", type=int, default=300, help="ordinary subjects (and path pairs)")
-    parser.add_argument("--busy", type=int, default=50, help="the busiest subjects, timed too")
-    parser.add_argument("--repeat", type=int, default=3, help="times each subject is asked (warm)")
-    args = parser.parse_args(argv)
+def _timed_views(
+    store: Store, subjects: Sequence[SubjectRecord], name: str, *, hops: int, repeat: int, at: dt.date | None
+) -> Figure:
+    figure = Figure(name)
+    sizes: list[int] = []
+    for subject in subjects:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            view = neighbourhood(store, subject, hops=hops, at=at, max_nodes=2000, page_size=50, today=TODAY)
+            figure.samples.append(time.perf_counter() - started)
+        sizes.append(len(view.graph.nodes))
+    sizes.sort()
+    if sizes:
+        figure.notes.update(nodes_median=sizes[len(sizes) // 2], nodes_max=sizes[-1])
+    return figure
 
-    db = city_store(args.enterprises, args.seed)
-    rng = random.Random(args.seed)
+
+def measure(
+    db: Path, hub_db: Path | None, *, seed: int, samples: int = 300, busy: int = 50, repeat: int = 3
+) -> list[Figure]:
+    """The graph-view figures over the store ``db``: 2-hop neighbourhoods (cap 2,000 nodes) of the busiest
+    and of ordinary subjects, now and as of a date, 3 hops of the busiest, and shortest paths of up to 6
+    hops between linked and random pairs; with ``hub_db`` (the same city with hubs, :func:`hub_city`) also
+    the 2-hop views of the hubs, which reach the cap. Each subject is asked ``repeat`` times (warm), with
+    the collector frozen after start-up as the server does (api/app.py)."""
+    rng = random.Random(seed)
     store = open_store(db)
     gc.collect()
-    gc.freeze()  # as the server does after start-up (api/app.py)
+    gc.freeze()
+    figures: list[Figure] = []
     try:
-        busy = _subjects(store, _busiest(str(db), args.busy))
-        ordinary = _subjects(store, _ordinary(str(db), args.samples, rng))
-        figures: list[Figure] = []
-        for label, subjects in (("busy", busy), ("ordinary", ordinary)):
+        busiest = _subjects(store, _busiest(str(db), busy))
+        ordinary = _subjects(store, _ordinary(str(db), samples, rng))
+        for label, subjects in (("busy", busiest), ("ordinary", ordinary)):
             for at in (None, TODAY):
-                figure = Figure(f"neighbourhood 2 hops ≤2000, {label}{', as of a date' if at else ''}")
-                sizes: list[int] = []
-                for subject in subjects:
-                    for _ in range(args.repeat):
-                        started = time.perf_counter()
-                        view = neighbourhood(
-                            store, subject, hops=2, at=at, max_nodes=2000, page_size=50, today=TODAY
-                        )
-                        figure.samples.append(time.perf_counter() - started)
-                    sizes.append(len(view.graph.nodes))
-                sizes.sort()
-                figure.notes.update(nodes_median=sizes[len(sizes) // 2], nodes_max=sizes[-1])
-                figures.append(figure)
-        # Hubs: 2 hops reach the 2,000-node cap (the same city with busy shareholders added).
-        hub_db = hub_city(args.enterprises, args.seed)
-        hub_store = open_store(hub_db)
-        gc.collect()
-        gc.freeze()
-        try:
-            hubs = list(hub_store.search_subjects("枢纽股东", limit=100))
-            figure = Figure("neighbourhood 2 hops ≤2000, hubs")
-            sizes = []
-            for subject in hubs:
-                for _ in range(args.repeat):
-                    started = time.perf_counter()
-                    view = neighbourhood(
-                        hub_store, subject, hops=2, max_nodes=2000, page_size=50, today=TODAY
+                name = f"neighbourhood 2 hops ≤2000, {label}{', as of a date' if at else ''}"
+                figures.append(_timed_views(store, subjects, name, hops=2, repeat=repeat, at=at))
+        if hub_db is not None:
+            # Hubs: 2 hops reach the 2,000-node cap (the same city with busy shareholders added).
+            hub_store = open_store(hub_db)
+            gc.collect()
+            gc.freeze()
+            try:
+                hubs = list(hub_store.search_subjects("枢纽股东", limit=100))
+                figures.append(
+                    _timed_views(
+                        hub_store, hubs, "neighbourhood 2 hops ≤2000, hubs", hops=2, repeat=repeat, at=None
                     )
-                    figure.samples.append(time.perf_counter() - started)
-                sizes.append(len(view.graph.nodes))
-            sizes.sort()
-            figure.notes.update(nodes_median=sizes[len(sizes) // 2], nodes_max=sizes[-1])
-            figures.append(figure)
-        finally:
-            hub_store.close()
-        # The sample city has no hub big enough for 2,000 nodes within 2 hops: 3 hops from the busiest
-        # subjects come closest to the cap.
-        figure = Figure("neighbourhood 3 hops ≤2000, busy")
-        sizes = []
-        for subject in busy:
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                view = neighbourhood(store, subject, hops=3, max_nodes=2000, page_size=50, today=TODAY)
-                figure.samples.append(time.perf_counter() - started)
-            sizes.append(len(view.graph.nodes))
-        sizes.sort()
-        figure.notes.update(nodes_median=sizes[len(sizes) // 2], nodes_max=sizes[-1])
-        figures.append(figure)
+                )
+            finally:
+                hub_store.close()
+        # Without hubs no subject of the sample city has 2,000 subjects within 2 hops: 3 hops from the
+        # busiest subjects come closest to the cap.
+        figures.append(
+            _timed_views(store, busiest, "neighbourhood 3 hops ≤2000, busy", hops=3, repeat=repeat, at=None)
+        )
         log("paths …")
         for label, pairs in (
             ("linked pairs", _linked_pairs(store, ordinary, rng)),
@@ -139,6 +129,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             figures.append(figure)
     finally:
         store.close()
+        gc.unfreeze()
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.graph_views", description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=CITY)
+    parser.add_argument("--seed", type=int, default=20181)
+    parser.add_argument("--samples", type=int, default=300, help="ordinary subjects (and path pairs)")
+    parser.add_argument("--busy", type=int, default=50, help="the busiest subjects, timed too")
+    parser.add_argument("--repeat", type=int, default=3, help="times each subject is asked (warm)")
+    args = parser.parse_args(argv)
+
+    db = city_store(args.enterprises, args.seed)
+    figures = measure(
+        db,
+        hub_city(args.enterprises, args.seed),
+        seed=args.seed,
+        samples=args.samples,
+        busy=args.busy,
+        repeat=args.repeat,
+    )
     report(
         "graph views",
         figures,
