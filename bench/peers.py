@@ -47,20 +47,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from bench.common import Figure
-
-
-@dataclass(frozen=True, slots=True)
-class PeerCity:
-    """The same as ``bench.common.PeerCity`` (kept here until that lands): the contract files by kind,
-    credlink's store of them, the person ids to check, the codes of the neighbourhoods and the date."""
-
-    files: dict[str, Path]
-    db: Path
-    check_ids: list[str]
-    neighbourhood_ids: list[str]
-    at: dt.date
-
+from bench.common import FILE_KINDS, Figure, PeerCity
 
 #: Roles and role time of a list type that has no policy (graph.model.DEFAULT_POLICY).
 DEFAULT_ROLES = ("directly_responsible", "legal_representative", "principal")
@@ -566,7 +553,7 @@ def measure_peers(city: PeerCity, *, samples: int, repeat: int) -> list[Figure]:
         import kuzu  # noqa: F401
     except ImportError:
         figures.append(
-            Figure("kuzu load", notes={"skipped": "kuzu not installed (pip install -e '.[bench]')"})
+            Figure("kuzu (skipped)", notes={"skipped": "kuzu not installed: pip install -e '.[bench]'"})
         )
     else:
         figures.extend(measure_kuzu(city, samples=samples, repeat=repeat))
@@ -612,8 +599,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     db = city_store(args.enterprises, args.seed)
     folder = db.parent / f"city-{args.enterprises}-seed{args.seed}-files"
-    kinds = ("enterprises", "persons", "roles", "list_entries", "measures", "list_policies")
-    city = sample_city({kind: folder / f"{kind}.csv" for kind in kinds}, db, TODAY, args.samples, args.seed)
+    city = sample_city(
+        {kind: folder / f"{kind}.csv" for kind in FILE_KINDS}, db, TODAY, args.samples, args.seed
+    )
     measures: dict[str | None, Callable[..., list[Figure]]] = {
         None: measure_peers,
         "kuzu": measure_kuzu,
