@@ -32,14 +32,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import random
 import shutil
 import tempfile
 import time
 import tracemalloc
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -491,21 +491,36 @@ def networkx_propagate(city: NetworkxCity) -> list[tuple[str, str, str, str, str
     return records
 
 
-@contextmanager
-def _collected() -> Iterator[None]:
+def measure_networkx(city: PeerCity, *, samples: int, repeat: int) -> list[Figure]:
     gc.collect()
+    before = _rss()
+    started = time.perf_counter()
+    nx_city = networkx_load(city.files)
+    seconds = time.perf_counter() - started
+    # As the server does after start-up: the collector no longer walks millions of graph objects (a full
+    # collection of the city's graph takes about a minute).
+    gc.collect()
+    gc.freeze()
     try:
-        yield
+        load = _networkx_load_figure(nx_city, seconds)
+        load.notes["rss_delta_mib"] = round((_rss() - before) / 2**20)
+        return [load, *_networkx_questions(nx_city, city, samples, repeat)]
     finally:
+        del nx_city
+        gc.unfreeze()
         gc.collect()
 
 
-def measure_networkx(city: PeerCity, *, samples: int, repeat: int) -> list[Figure]:
-    with _collected():
-        started = time.perf_counter()
-        nx_city = networkx_load(city.files)
-        seconds = time.perf_counter() - started
-    load = Figure(
+def _rss() -> int:
+    """The resident set size of this process now, in bytes (0 where /proc is missing)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _networkx_load_figure(nx_city: NetworkxCity, seconds: float) -> Figure:
+    return Figure(
         "networkx load",
         [seconds],
         {
@@ -515,6 +530,9 @@ def measure_networkx(city: PeerCity, *, samples: int, repeat: int) -> list[Figur
             "edges": nx_city.graph.number_of_edges(),
         },
     )
+
+
+def _networkx_questions(nx_city: NetworkxCity, city: PeerCity, samples: int, repeat: int) -> list[Figure]:
     check = Figure("networkx check")
     restricted = 0
     for person_id in city.check_ids[:samples]:
@@ -527,21 +545,19 @@ def measure_networkx(city: PeerCity, *, samples: int, repeat: int) -> list[Figur
     propagation = Figure("networkx propagation")
     records: list[Any] = []
     for _ in range(max(1, repeat)):
-        with _collected():
-            started = time.perf_counter()
-            records = networkx_propagate(nx_city)
-            propagation.samples.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        records = networkx_propagate(nx_city)
+        propagation.samples.append(time.perf_counter() - started)
         del records[:]
     # Peak memory in a separate run: tracemalloc slows the loop down.
-    with _collected():
-        tracemalloc.start()
-        try:
-            records = networkx_propagate(nx_city)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
+    tracemalloc.start()
+    try:
+        records = networkx_propagate(nx_city)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     propagation.notes.update(records=len(records), peak_mib=round(peak / 2**20, 1))
-    return [load, check, propagation]
+    return [check, propagation]
 
 
 def measure_peers(city: PeerCity, *, samples: int, repeat: int) -> list[Figure]:
