@@ -11,6 +11,7 @@ from api.settings import Settings
 from graph.errors import InvalidDate, StoreError
 from graph.ids import SubjectType
 from graph.store.port import Store
+from graph.store.sqlite import SQLiteStore
 
 
 def get_store(request: Request) -> Store:
@@ -19,6 +20,13 @@ def get_store(request: Request) -> Store:
     if store is None:
         raise StoreError("数据库尚未打开（服务正在启动或已关闭）")
     return store
+
+
+def reads_in_process(store: Store) -> bool:
+    """Reads of ``store`` are in-process lookups of tens of microseconds (the embedded SQLite store): a
+    route may run them on the event loop, which costs less than a hop to the thread pool. Reads of a
+    networked store (Neo4j) wait on a server and belong in the thread pool."""
+    return isinstance(store, SQLiteStore)
 
 
 def get_app_settings(request: Request) -> Settings:
