@@ -1769,22 +1769,25 @@ class SQLiteStore:
         ]
 
     def check_rows(self, subject_pk: int, at: dt.date) -> list[CheckRow]:
-        day = at.isoformat()
+        # One statement (queries/sql/check_rows.sql): the subject's own entries (part 0), then its derived
+        # records (part 1); columns 0-3 are the part and its sort keys.
         rows: list[CheckRow] = []
         entries: dict[int, EntryRecord] = {}
-        for row in self._read(sql("check_direct"), {"subject_pk": subject_pk, "at": day}):
-            entry = entries.get(row[0]) or entries.setdefault(row[0], _entry(row[0:15]))
-            rows.append(
-                CheckRow(entry=entry, measure=_measure(row[15:25]), derived=None, suspended=bool(row[25]))
-            )
         paths: dict[tuple[int, int], DerivedRecordRow] = {}
-        for row in self._read(sql("check_derived"), {"person_pk": subject_pk, "at": day}):
-            path = paths.get((row[0], row[15]))
+        for row in self._read(sql("check_rows"), {"subject_pk": subject_pk, "at": at.isoformat()}):
+            if row[0] == 0:
+                entry = entries.get(row[4]) or entries.setdefault(row[4], _entry(row[4:19]))
+                rows.append(
+                    CheckRow(entry=entry, measure=_measure(row[32:42]), derived=None, suspended=bool(row[42]))
+                )
+                continue
+            key = (row[4], row[19])
+            path = paths.get(key)
             if path is None:
-                path = paths.setdefault((row[0], row[15]), _derived(row[0:28]))
+                path = paths.setdefault(key, _derived(row[4:32]))
             rows.append(
                 CheckRow(
-                    entry=path.entry, measure=_measure(row[28:38]), derived=path, suspended=bool(row[38])
+                    entry=path.entry, measure=_measure(row[32:42]), derived=path, suspended=bool(row[42])
                 )
             )
         return rows
