@@ -11,17 +11,26 @@ from api.settings import Settings
 from graph.errors import InvalidDate, StoreError
 from graph.ids import SubjectType
 from graph.store.port import Store
+from graph.store.sqlite import SQLiteStore
 
 
-def get_store(request: Request) -> Store:
-    """The store opened by the app's lifespan."""
+async def get_store(request: Request) -> Store:
+    """The store opened by the app's lifespan. The dependencies here are ``async``: they do no I/O, and
+    FastAPI would otherwise run each in the thread pool, a hop per dependency per request."""
     store: Store | None = getattr(request.app.state, "store", None)
     if store is None:
         raise StoreError("数据库尚未打开（服务正在启动或已关闭）")
     return store
 
 
-def get_app_settings(request: Request) -> Settings:
+def reads_in_process(store: Store) -> bool:
+    """Reads of ``store`` are in-process lookups of tens of microseconds (the embedded SQLite store): a
+    route may run them on the event loop, which costs less than a hop to the thread pool. Reads of a
+    networked store (Neo4j) wait on a server and belong in the thread pool."""
+    return isinstance(store, SQLiteStore)
+
+
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -41,7 +50,7 @@ def parse_date(value: str | None, *, name: str = "at") -> dt.date | None:
         ) from None
 
 
-def at_query(
+async def at_query(
     at: Annotated[
         str | None,
         Query(

@@ -8,6 +8,7 @@ one-line explanations and summary are written here so that the API and the CLI s
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
@@ -565,6 +566,128 @@ class CheckResponse(BaseModel):
             summary=summarize(result),
             items=[CheckItemOut.from_item(item, result.business_item) for item in result.items],
         )
+
+
+# --- the check's answer as plain data ----------------------------------------------------------------------
+#
+# The check is asked by every business system, so its answers skip pydantic on the way out: these build the
+# same JSON objects as ``CheckResponse`` / ``BatchCheckResponse`` (same keys in the same order, same values;
+# ``tests/api/test_check_encoding.py`` compares the bytes), and the routes send them as pre-encoded bytes.
+# The models above still declare the answers in the OpenAPI schema.
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _entry_data(entry: EntryRecord) -> dict[str, Any]:
+    return {
+        "entry_id": entry.entry_id,
+        "subject_type": entry.subject_type.value,
+        "subject_code": entry.subject_code,
+        "subject_name": entry.subject_name,
+        "kind": entry.kind.value,
+        "list_type": entry.list_type,
+        "department": entry.department,
+        "basis": entry.basis,
+        "act_date": _iso(entry.act_date),
+        "decided_on": _iso(entry.decided_on),
+        "valid_from": entry.valid_from.isoformat(),
+        "valid_to": _iso(entry.valid_to),
+        "status": entry.status.value,
+        "ended_on": _iso(entry.ended_on),
+    }
+
+
+def _path_data(path: DerivedRecordRow) -> dict[str, Any]:
+    role = path.role
+    return {
+        "enterprise_uscc": role.enterprise_uscc,
+        "enterprise_name": role.enterprise_name,
+        "role": role.role.value,
+        "role_start": _iso(role.start),
+        "role_end": _iso(role.end),
+        "holder_basis": path.holder_basis.value,
+        "valid_from": path.valid_from.isoformat(),
+        "valid_to": _iso(path.valid_to),
+    }
+
+
+def _measure_data(measure: Measure) -> dict[str, Any]:
+    return {
+        "measure_id": measure.measure_id,
+        "kind": measure.kind.value,
+        "list_type": measure.list_type,
+        "target": measure.target.value,
+        "content": measure.content,
+        "implementing_department": measure.implementing_department,
+        "initiating_department": measure.initiating_department,
+        "legal_basis": measure.legal_basis,
+        "business_items": list(measure.business_items),
+        "sharing_method": measure.sharing_method,
+    }
+
+
+def check_data(result: CheckResult) -> dict[str, Any]:
+    """``CheckResponse.from_result(result)`` as the JSON object it serialises to, built directly."""
+    subject = result.subject
+    business_item = result.business_item
+    return {
+        "subject": {"subject_type": subject.subject_type.value, "code": subject.code, "name": subject.name},
+        "at": result.at.isoformat(),
+        "business_item": business_item,
+        "restricted": result.restricted,
+        "incentivised": result.incentivised,
+        "suspended": result.suspended,
+        "summary": summarize(result),
+        "items": [
+            {
+                "entry": _entry_data(item.entry),
+                "via": _path_data(item.path) if item.path is not None else None,
+                "suspended": item.suspended,
+                "applies": item.applies,
+                "measures": [_measure_data(measure) for measure in item.measures],
+                "explanation": explain_item(item, business_item),
+            }
+            for item in result.items
+        ],
+    }
+
+
+def batch_result_data(requested: str, result: CheckResult) -> dict[str, Any]:
+    """``BatchCheckResult.from_result(requested, result)`` as the JSON object it serialises to."""
+    measure_ids = dict.fromkeys(
+        measure.measure_id for item in result.items if item.applies for measure in item.measures
+    )
+    return {
+        "id": requested,
+        "found": True,
+        "subject_type": result.subject.subject_type.value,
+        "restricted": result.restricted,
+        "incentivised": result.incentivised,
+        "suspended": result.suspended,
+        "measure_ids": list(measure_ids),
+        "error": None,
+    }
+
+
+def batch_error_data(requested: str, detail: str, code: str) -> dict[str, Any]:
+    """A batch result for an id that could not be checked, as ``BatchCheckResult`` serialises it."""
+    return {
+        "id": requested,
+        "found": False,
+        "subject_type": None,
+        "restricted": False,
+        "incentivised": False,
+        "suspended": False,
+        "measure_ids": [],
+        "error": {"detail": detail, "code": code},
+    }
+
+
+def encode_json(data: Any) -> bytes:
+    """Compact UTF-8 JSON, as pydantic writes it (no spaces, characters unescaped)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 # --- batch check -------------------------------------------------------------------------------------------

@@ -113,6 +113,14 @@ def test_serve_prints_where_to_go_with_a_restricted_person(
     assert get_settings().db == db.resolve()
 
 
+def test_serve_logs_each_request_unless_told_not_to(db: Path, served: dict[str, Any]) -> None:
+    assert main(["--db", str(db), "serve"]) == 0
+    assert served["access_log"] is True
+    assert main(["--db", str(db), "serve", "--workers", "2", "--no-access-log"]) == 0
+    assert served["access_log"] is False
+    assert served["workers"] == 2
+
+
 def test_example_person_of_an_empty_store_is_none(tmp_path: Path) -> None:
     empty = tmp_path / "empty.db"
     SQLiteStore(empty).close()

@@ -390,6 +390,47 @@ _MERGE: dict[FileKind, list[str]] = {
 }
 
 
+#: Every version of every measure, for the check's in-memory measures list (:class:`_MeasuresList`).
+_MEASURES_LIST = (
+    "SELECT measure_id, kind, list_type, target, content, initiating_department, implementing_department, "
+    "legal_basis, business_items, sharing_method, valid_from, valid_to FROM measures ORDER BY measure_id, pk"
+)
+
+
+class _MeasuresList:
+    """The measures list of a store held in memory for the check: small (tens to hundreds of rows, every
+    version) and changed only by publication, while a check would otherwise join it for each entry.
+    :meth:`on` answers what ``measures`` joined in SQL answered (R11: the rows in force on the day), ordered
+    by measure id. Valid for one ``PRAGMA data_version`` of one connection."""
+
+    __slots__ = ("_by_list", "_memo", "data_version")
+
+    def __init__(self, data_version: int, rows: Sequence[Sequence[Any]]) -> None:
+        self.data_version = data_version
+        self._by_list: dict[tuple[str, str, str], list[tuple[str, str | None, Measure]]] = {}
+        for row in rows:
+            measure = _measure(row[0:10])
+            assert measure is not None  # measure_id is NOT NULL
+            self._by_list.setdefault((row[2], row[1], row[3]), []).append((row[10], row[11], measure))
+        self._memo: dict[tuple[str, str, str, str], tuple[Measure, ...]] = {}
+
+    def on(self, list_type: str, kind: str, target: str, day: str) -> tuple[Measure, ...]:
+        """The measures for entries of ``list_type``/``kind`` aimed at ``target``, in force on ``day``
+        (ISO text, compared as SQLite compares the stored text)."""
+        key = (list_type, kind, target, day)
+        found = self._memo.get(key)
+        if found is None:
+            found = tuple(
+                measure
+                for valid_from, valid_to, measure in self._by_list.get((list_type, kind, target), ())
+                if valid_from <= day and (valid_to is None or valid_to >= day)
+            )
+            if len(self._memo) >= 4096:  # many dates asked: start over rather than grow
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+
 class SQLiteStore:
     """The embedded store. Thread-safe: share one instance across request threads."""
 
@@ -1769,25 +1810,43 @@ class SQLiteStore:
         ]
 
     def check_rows(self, subject_pk: int, at: dt.date) -> list[CheckRow]:
+        # One statement (queries/sql/check_rows.sql): the subject's own entries (part 0), then its derived
+        # records (part 1); the measures in force come from the in-memory measures list.
         day = at.isoformat()
+        found = self._read(sql("check_rows"), {"subject_pk": subject_pk, "at": day})
+        if not found:
+            return []  # most subjects: no entry, no derived record, and no need of the measures list
+        in_force = self._measures_in_force()
         rows: list[CheckRow] = []
-        entries: dict[int, EntryRecord] = {}
-        for row in self._read(sql("check_direct"), {"subject_pk": subject_pk, "at": day}):
-            entry = entries.get(row[0]) or entries.setdefault(row[0], _entry(row[0:15]))
-            rows.append(
-                CheckRow(entry=entry, measure=_measure(row[15:25]), derived=None, suspended=bool(row[25]))
-            )
-        paths: dict[tuple[int, int], DerivedRecordRow] = {}
-        for row in self._read(sql("check_derived"), {"person_pk": subject_pk, "at": day}):
-            path = paths.get((row[0], row[15]))
-            if path is None:
-                path = paths.setdefault((row[0], row[15]), _derived(row[0:28]))
-            rows.append(
-                CheckRow(
-                    entry=path.entry, measure=_measure(row[28:38]), derived=path, suspended=bool(row[38])
-                )
-            )
+        for row in found:
+            if row[0] == 0:
+                entry, path = _entry(row[3:18]), None
+            else:
+                path = _derived(row[3:31])
+                entry = path.entry
+            measures = in_force.on(entry.list_type, row[8], row[31], day)
+            suspended = bool(row[32])
+            if not measures:
+                rows.append(CheckRow(entry=entry, measure=None, derived=path, suspended=suspended))
+            for measure in measures:
+                rows.append(CheckRow(entry=entry, measure=measure, derived=path, suspended=suspended))
         return rows
+
+    def _measures_in_force(self) -> _MeasuresList:
+        """The measures list as this thread's read connection last saw it, read again after any commit by
+        another connection (``PRAGMA data_version``: a publication, a load, any write in any process)."""
+        try:
+            conn = self._reader()
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+            held: _MeasuresList | None = getattr(self._local, "measures", None)
+            if held is not None and held.data_version == version:
+                return held
+            rows = conn.execute(_MEASURES_LIST).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"查询失败：{exc}") from exc
+        held = _MeasuresList(version, rows)
+        self._local.measures = held
+        return held
 
     # --- exploring the graph (investigators' workbench, analytics) ---------------------------------------------
 
