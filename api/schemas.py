@@ -8,11 +8,11 @@ one-line explanations and summary are written here so that the API and the CLI s
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.business_items import BUSINESS_ITEMS
@@ -687,7 +687,7 @@ def batch_error_data(requested: str, detail: str, code: str) -> dict[str, Any]:
 
 def encode_json(data: Any) -> bytes:
     """Compact UTF-8 JSON, as pydantic writes it (no spaces, characters unescaped)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return orjson.dumps(data)
 
 
 # --- batch check -------------------------------------------------------------------------------------------
