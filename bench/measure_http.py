@@ -77,10 +77,10 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _rss_bytes(pid: int) -> int:
+def _memory_bytes(pid: int, path: str, field: str) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{path}").read_text().splitlines():
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
@@ -96,30 +96,34 @@ def _ms(text: str) -> float:
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def _wrk(port: int, script: Path, concurrency: int, seconds: int) -> dict[str, float]:
+def _wrk(port: int, script: Path, concurrency: int, seconds: int) -> tuple[dict[str, float], str]:
+    """Figures of one wrk run, and wrk's own output (kept in the JSON to read what was parsed)."""
     threads = min(2, concurrency)
     command = [
         "wrk",
         f"-t{threads}",
         f"-c{concurrency}",
         f"-d{seconds}s",
+        "--timeout",
+        "30s",
         "--latency",
         "-s",
         str(script),
         f"http://127.0.0.1:{port}",
     ]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", out, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", out, re.MULTILINE))
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)$", out, re.MULTILINE)
-    return {
+    figures = {
         "req_per_s": float(rate.group(1)) if rate else float("nan"),
         "p50_ms": _ms(latency.get("50", "")),
         "p99_ms": _ms(latency.get("99", "")),
         "non_2xx": float(errors.group(1)) if errors else 0.0,
         "socket_errors": 1.0 if socket_errors else 0.0,
     }
+    return figures, out
 
 
 async def _python_load(port: int, ids: Sequence[str], concurrency: int, seconds: int) -> dict[str, float]:
@@ -205,23 +209,30 @@ def measure_http(
             asyncio.run(_python_load(port, ids, 2, 3))
         for concurrency in concurrencies:
             runs = []
+            output = ""
             for _ in range(repeat):
                 log(f"HTTP check at concurrency {concurrency} for {seconds} s …")
-                runs.append(
-                    _wrk(port, script, concurrency, seconds)
-                    if generator == "wrk"
-                    else asyncio.run(_python_load(port, ids, concurrency, seconds))
-                )
+                if generator == "wrk":
+                    run, output = _wrk(port, script, concurrency, seconds)
+                else:
+                    run = asyncio.run(_python_load(port, ids, concurrency, seconds))
+                runs.append(run)
             figure = Figure(f"check over HTTP, {workers} workers, concurrency {concurrency}")
             figure.notes.update(_median_runs(runs))
             figure.notes.update(n_runs=len(runs), generator=generator.split(" ")[0])
+            if output:
+                figure.notes["wrk_output"] = output
             figures.append(figure)
         processes = _descendants(server.pid)
-        rss = {pid: _rss_bytes(pid) for pid in processes}
-        memory = Figure(f"service memory (RSS), {len(processes)} processes after the HTTP runs")
+        rss = {pid: _memory_bytes(pid, "status", "VmRSS") for pid in processes}
+        # The store's file is memory-mapped by every worker: RSS counts those shared pages once per process,
+        # PSS divides them among the processes that share them (what the machine really spends).
+        pss = {pid: _memory_bytes(pid, "smaps_rollup", "Pss") for pid in processes}
+        memory = Figure(f"service memory (PSS; RSS summed beside), {len(processes)} processes")
         memory.notes.update(
+            pss_gib=round(sum(pss.values()) / GIB, 3),
             rss_gib=round(sum(rss.values()) / GIB, 3),
-            largest_process_gib=round(max(rss.values(), default=0) / GIB, 3),
+            largest_rss_gib=round(max(rss.values(), default=0) / GIB, 3),
             p50_ms=float("nan"),
             p99_ms=float("nan"),
         )

@@ -84,7 +84,7 @@ TARGETS = (
     Target("batch check of 1,000", "p50_ms", "≤", 50, "≤ 50 ms"),
     Target("neighbourhood 2 hops", "p99_ms", "≤", 50, "p99 ≤ 50 ms"),
     Target("shortest paths", "p99_ms", "≤", 200, "p99 ≤ 200 ms"),
-    Target("service memory", "rss_gib", "≤", 2, "≤ 2 GiB"),
+    Target("service memory", "pss_gib", "≤", 2, "≤ 2 GiB (PSS)"),
 )
 
 #: Which credlink figure a peer figure (``"kuzu <what>"``, ``"networkx <what>"``) is compared with.
@@ -210,6 +210,7 @@ _SHOWN_NOTES = (
     "rows_per_s",
     "req_per_s",
     "peak_rss_gib",
+    "pss_gib",
     "rss_gib",
     "inputs_per_s",
     "derived_records",
@@ -266,7 +267,7 @@ def summarise(figure: Figure) -> dict[str, Any]:
     row = figure.summary()
     ordered = sorted(figure.samples)
     row.setdefault("min_ms", 1000 * ordered[0] if ordered else float("nan"))
-    if "p50_ms" in figure.notes or "rss_gib" in figure.notes:
+    if "p50_ms" in figure.notes or "pss_gib" in figure.notes:
         # Figures measured elsewhere (wrk, /proc) carry their own percentiles; no sample spread.
         row["n"] = figure.notes.get("n_runs", 1)
         row["min_ms"] = row["max_ms"] = row.get("min_ms") if ordered else float("nan")
@@ -306,7 +307,7 @@ def growth(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     first_rows = {row["name"]: row for row in first["figures"]}
     out = []
     for name, base in first_rows.items():
-        key = next((k for k in ("p50_ms", "rss_gib", "req_per_s") if _number(base.get(k))), None)
+        key = next((k for k in ("p50_ms", "pss_gib", "req_per_s") if _number(base.get(k))), None)
         if key is None:
             continue
         values: list[Any] = []
@@ -329,7 +330,7 @@ def growth(sizes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     else "worse than linear"
                 )
         if name.startswith("check in process") and entry.get("growth"):
-            entry["verdict"] = "flat" if entry["growth"] <= 1.5 else "grows"
+            entry["verdict"] = "flat (within ×1.5)" if entry["growth"] <= 1.5 else "grows"
         out.append(entry)
     return out
 
@@ -365,7 +366,7 @@ def print_growth(sizes: list[dict[str, Any]], rows: list[dict[str, Any]]) -> Non
         grown = f"×{entry['growth']}" if entry.get("growth") else ""
         verdict = entry.get("verdict", "")
         if entry.get("work_growth"):
-            verdict = f"work ×{entry['work_growth']}: {verdict}"
+            verdict = f"work ×{entry['work_growth']}; {verdict}"
         print(f"{entry['name'][:62]:<62} " + " ".join(cells) + f" {grown:>8}  {verdict}")
 
 
@@ -467,7 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_growth(sizes, grown)
     print(
         f"\nTargets are the issue's, for the city on 2 cores; ✗ marks a miss, ×target how far (above 1 is worse). "
-        f"Timings are noisy when the machine is shared. Took {elapsed / 60:.1f} min."
+        f"Timings are noisy when the machine is shared; wrk runs on the same cores as the server. Took {elapsed / 60:.1f} min."
     )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"run-{args.scale}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
