@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
-ensure_venv "dev"
+ensure_venv "dev,bench"  # bench: the peers (Kùzu) are tested against credlink too
 
 echo "== npm ci (Neo4j's Cypher linter and the workbench's cytoscape, pinned in package-lock.json)" >&2
 if ! command -v npm >/dev/null; then
