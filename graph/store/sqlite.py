@@ -527,18 +527,19 @@ def _fresh_roles(
             # What the staging path runs into: the edge's subject is not in the store.
             raise sqlite3.IntegrityError(f"NOT NULL constraint failed: roles.{name}")
     start = frame["start"].where(frame["start"].notna(), "")
-    _insert_rows(
-        conn,
-        "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date, end_date, ratio) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            holder.tolist(),
-            enterprise.tolist(),
-            _plain(frame["role"]),
-            _plain(start),
-            _plain(frame["end"]),
-            _plain(frame["ratio"]),
-        ],
-    )
+    with _rebuilt(conn, ["roles_by_enterprise"]):
+        _insert_rows(
+            conn,
+            "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date, end_date, ratio) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                holder.tolist(),
+                enterprise.tolist(),
+                _plain(frame["role"]),
+                _plain(start),
+                _plain(frame["end"]),
+                _plain(frame["ratio"]),
+            ],
+        )
     conn.execute(
         "INSERT INTO change_log (entry_pk) SELECT e.pk FROM list_entries AS e "
         "WHERE e.kind = 'black' AND e.subject_pk IN (SELECT value FROM json_each(?))",
