@@ -238,6 +238,8 @@ def _parse_csv(
                 skiprows=lines[found],
                 dtype=object,
                 keep_default_na=False,
+                # Every cell is text as written; an empty or missing field is "" (never NaN).
+                na_filter=False,
                 skip_blank_lines=False,
                 quoting=csv.QUOTE_MINIMAL,
                 chunksize=_CHUNK_ROWS,
@@ -263,10 +265,9 @@ def _parse_csv(
         frame = pd.DataFrame(columns=[*names, *padding], dtype=object)
     else:
         frame = pd.concat(chunks) if len(chunks) > 1 else chunks[0]
-    # A short row leaves its missing fields NaN: they are empty cells. Padding columns are dropped
-    # unless a row has data there (then the validator reports a column without a header).
-    frame = frame.fillna("")
-    unused = [name for name in padding if not (frame[name] != "").any()]
+    # A short row's missing fields are empty cells (""). Padding columns are dropped unless a row has
+    # data there (then the validator reports a column without a header).
+    unused = [name for name in padding if not "".join(frame[name].tolist())]
     frame = frame.drop(columns=unused)
     return frame, header_row, _title_warning(path.name, rows, header_row)
 

@@ -102,10 +102,6 @@ class CheckedFile:
         self.problems.extend(problems)
 
 
-def _unique(series: pd.Series) -> npt.NDArray[np.object_]:
-    return np.asarray(pd.unique(series.to_numpy(dtype=object)), dtype=object)
-
-
 def _per_unique(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
     """``function`` applied once per distinct value of ``series``, spread back over its rows."""
     codes, uniques = pd.factorize(series.to_numpy(dtype=object))
@@ -331,7 +327,12 @@ class References:
         """Which of the distinct ``codes`` are subjects of ``subject_type`` (this load or the store)."""
         found = np.zeros(len(codes), dtype=bool)
         for loaded in self._loaded[subject_type]:
-            found |= pd.Index(codes).isin(loaded)
+            # A unique index keeps its hash table between calls (holders, firms and entry subjects ask).
+            found |= (
+                (loaded.get_indexer(pd.Index(codes)) >= 0)
+                if loaded.is_unique
+                else pd.Index(codes).isin(loaded)
+            )
         missing = codes[~found]
         if len(missing):
             in_store = self.store.existing_codes(subject_type, missing.tolist())
@@ -359,7 +360,9 @@ def _resolve(
     valid USCC known as an enterprise; each row says which of the two it allows. Work is per distinct
     code; rows combine the per-code answers with numpy masks.
     """
-    uniques = _unique(codes)
+    # One hash pass gives both the distinct codes and each row's position among them.
+    position, uniques = pd.factorize(codes.to_numpy(dtype=object), use_na_sentinel=False)
+    uniques = np.asarray(uniques, dtype=object)
     # A code held by the store or by a good row of this load was validated then: only the others are
     # validated here, and only to say why they cannot be resolved (most references are known).
     known_person = refs.known(SubjectType.person, uniques)
@@ -406,7 +409,6 @@ def _resolve(
     def ambiguous(i: int) -> str:
         return f"{uniques[i]} 既是已登记的人员也是已登记的企业，无法判断所指主体"
 
-    position = pd.Index(uniques).get_indexer(pd.Index(codes.to_numpy(dtype=object)))
     as_person = allow_person & known_person[position]
     as_enterprise = allow_enterprise & known_enterprise[position]
     subject_type = np.full(len(codes), None, dtype=object)

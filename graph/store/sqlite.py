@@ -6,7 +6,9 @@
   connection per thread (``query_only``). In WAL mode readers never block the writer and see the last
   committed state, so a propagation run swapped in by one transaction is seen whole or not at all.
 * Bulk writes go through temporary staging tables and set-based ``INSERT … SELECT`` / ``UPDATE … FROM``
-  statements inside one transaction, which also tells inserted, updated and unchanged rows apart.
+  statements inside one transaction, which also tells inserted, updated and unchanged rows apart. Rows
+  of a kind the store holds none of yet (a first load) skip the staging: they are all inserts, written
+  directly with the keys the staging path would give them (see ``FRESH_ROWS``).
 * sqlite3 errors are wrapped in :class:`graph.errors.StoreError`.
 """
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from graph.days import OPEN_END, OPEN_START
@@ -94,6 +97,10 @@ CACHE_KIB = 64 * 1024
 #: Writes of at least BULK_ROWS rows run with a page cache of BULK_CACHE_KIB, given back afterwards.
 BULK_ROWS = 200_000
 BULK_CACHE_KIB = 1024 * 1024
+#: Subjects of a type, or role edges, that the store holds none of yet are written by the fresh path
+#: (direct inserts, the name index filled in one statement, secondary indexes built once) when a batch
+#: brings at least this many of them: a first load of a city. Same rows, keys and counts as the staging path.
+FRESH_ROWS = 20_000
 #: Reads go through one shared memory map of the file instead of each connection's own page cache:
 #: request threads each hold a connection, and private caches would each start cold.
 MMAP_BYTES = 16 * 1024**3
@@ -431,6 +438,157 @@ class _MeasuresList:
         return found
 
 
+_SUBJECT_KINDS: dict[FileKind, SubjectType] = {
+    FileKind.enterprises: SubjectType.enterprise,
+    FileKind.persons: SubjectType.person,
+}
+_SUBJECT_INSERT: dict[FileKind, tuple[str, list[str]]] = {
+    FileKind.enterprises: (
+        "INSERT INTO subjects (pk, subject_type, code, name, enterprise_kind, enterprise_status, region_code, "
+        "established) VALUES (?, 'enterprise', ?, ?, ?, ?, ?, ?)",
+        ["uscc", "name", "kind", "status", "region_code", "established"],
+    ),
+    FileKind.persons: (
+        "INSERT INTO subjects (pk, subject_type, code, name) VALUES (?, 'person', ?, ?)",
+        ["id_number", "name"],
+    ),
+}
+
+
+def _holds(conn: sqlite3.Connection, subject_type: SubjectType) -> bool:
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM subjects WHERE subject_type = ?)", (subject_type.value,))
+    return bool(row.fetchone()[0])
+
+
+def _plain(series: pd.Series) -> list[Any]:
+    """A column as plain Python values, ``None`` for missing ones (what ``_records`` gives, per column)."""
+    values = series.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return values.tolist()
+
+
+def _insert_rows(conn: sqlite3.Connection, statement: str, columns: list[list[Any]]) -> None:
+    rows = list(zip(*columns, strict=True))
+    for start in range(0, len(rows), BATCH_ROWS):
+        conn.executemany(statement, rows[start : start + BATCH_ROWS])
+
+
+@contextmanager
+def _rebuilt(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
+    """Drop these triggers/indexes for a bulk write and create them again, from their own definitions,
+    in the same transaction (a failure rolls the drop back with everything else). An index is then built
+    once, sorted, instead of row by row."""
+    definitions = [
+        (kind, name, definition)
+        for name in names
+        for kind, definition in conn.execute("SELECT type, sql FROM sqlite_master WHERE name = ?", (name,))
+    ]
+    for kind, name, _ in definitions:
+        conn.execute(f"DROP {kind.upper()} {name}")
+    yield
+    for _, _, definition in definitions:
+        conn.execute(definition)
+
+
+def _fresh_subjects(
+    conn: sqlite3.Connection,
+    kind: FileKind,
+    frame: pd.DataFrame,
+    fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]],
+) -> WriteCounts:
+    """All rows are new subjects: insert them in frame order with the keys the staging path would give
+    (max(pk)+1, …), fill the name index with one statement instead of a trigger call per row, build
+    the name-length index once."""
+    statement, columns = _SUBJECT_INSERT[kind]
+    base = int(conn.execute("SELECT coalesce(max(pk), 0) FROM subjects").fetchone()[0])
+    pks = np.arange(base + 1, base + 1 + len(frame), dtype=np.int64)
+    with _rebuilt(conn, ["subjects_name_fts_insert", "subjects_by_name_length"]):
+        _insert_rows(conn, statement, [pks.tolist(), *(_plain(frame[name]) for name in columns)])
+        conn.execute(
+            "INSERT INTO subjects_name_fts (rowid, name) SELECT pk, name FROM subjects WHERE pk > ?", (base,)
+        )
+    fresh[_SUBJECT_KINDS[kind]] = (pd.Index(frame[columns[0]].to_numpy(dtype=object)), pks)
+    return WriteCounts(inserted=len(frame))
+
+
+def _subject_pks(
+    conn: sqlite3.Connection,
+    codes: npt.NDArray[np.object_],
+    types: npt.NDArray[np.object_],
+    fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]],
+) -> npt.NDArray[np.int64]:
+    """The pk of each (code, subject type), -1 where the store has none: from the subjects this write
+    inserted by the fresh path, else from the table."""
+    out = np.full(len(codes), -1, dtype=np.int64)
+    for subject_type in SubjectType:
+        rows = np.flatnonzero(types == subject_type.value)
+        if not len(rows):
+            continue
+        found = np.full(len(rows), -1, dtype=np.int64)
+        wanted = codes[rows]
+        if subject_type in fresh:
+            index, pks = fresh[subject_type]
+            position = index.get_indexer(pd.Index(wanted))
+            hit = position >= 0
+            found[hit] = pks[position[hit]]
+        missing = found < 0
+        if missing.any():
+            unique = pd.unique(wanted[missing]).tolist()
+            known: dict[str, int] = {}
+            for start in range(0, len(unique), BATCH_ROWS):
+                known.update(
+                    conn.execute(
+                        "SELECT code, pk FROM subjects WHERE subject_type = ? "
+                        "AND code IN (SELECT value FROM json_each(?))",
+                        (subject_type.value, json.dumps(unique[start : start + BATCH_ROWS])),
+                    ).fetchall()
+                )
+            found[missing] = [known.get(code, -1) for code in wanted[missing].tolist()]
+        out[rows] = found
+    return out
+
+
+def _fresh_roles(
+    conn: sqlite3.Connection, frame: pd.DataFrame, fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]]
+) -> WriteCounts:
+    """The store holds no role edge yet: every row is an insert, in frame order (the keys the staging path
+    gives), with holder and firm keys looked up in memory."""
+    holder = _subject_pks(
+        conn, frame["person_id"].to_numpy(dtype=object), frame["holder_type"].to_numpy(dtype=object), fresh
+    )
+    firms = frame["enterprise_uscc"].to_numpy(dtype=object)
+    enterprise = _subject_pks(
+        conn, firms, np.full(len(firms), SubjectType.enterprise.value, dtype=object), fresh
+    )
+    for name, keys in (("holder_pk", holder), ("enterprise_pk", enterprise)):
+        if (keys < 0).any():
+            # What the staging path runs into: the edge's subject is not in the store.
+            raise sqlite3.IntegrityError(f"NOT NULL constraint failed: roles.{name}")
+    start = frame["start"].where(frame["start"].notna(), "")
+    with _rebuilt(conn, ["roles_by_enterprise"]):
+        _insert_rows(
+            conn,
+            "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date, end_date, ratio) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                holder.tolist(),
+                enterprise.tolist(),
+                _plain(frame["role"]),
+                _plain(start),
+                _plain(frame["end"]),
+                _plain(frame["ratio"]),
+            ],
+        )
+    conn.execute(
+        "INSERT INTO change_log (entry_pk) SELECT e.pk FROM list_entries AS e "
+        "WHERE e.kind = 'black' AND e.subject_pk IN (SELECT value FROM json_each(?))",
+        (json.dumps(np.unique(enterprise).tolist()),),
+    )
+    return WriteCounts(inserted=len(frame))
+
+
 class SQLiteStore:
     """The embedded store. Thread-safe: share one instance across request threads."""
 
@@ -602,11 +760,12 @@ class SQLiteStore:
                     # A city's role indexes outgrow the default page cache and the inserts turn into page
                     # misses; a large cache for the bulk write roughly halves a million-firm load.
                     conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+                fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]] = {}
                 for kind in FileKind:
                     frame = batch.frames.get(kind)
                     if frame is None:
                         continue
-                    counts[kind] = self._merge(conn, kind, frame)
+                    counts[kind] = self._merge(conn, kind, frame, fresh)
         except sqlite3.Error as exc:
             raise StoreError(f"写入数据库失败：{exc}") from exc
         finally:
@@ -616,9 +775,23 @@ class SQLiteStore:
                     self._writer.execute("PRAGMA shrink_memory")
         return counts
 
-    def _merge(self, conn: sqlite3.Connection, kind: FileKind, frame: pd.DataFrame) -> WriteCounts:
+    def _merge(
+        self,
+        conn: sqlite3.Connection,
+        kind: FileKind,
+        frame: pd.DataFrame,
+        fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]],
+    ) -> WriteCounts:
         if kind is FileKind.measures:
             return self._merge_measures(conn, frame)
+        if len(frame) >= FRESH_ROWS:
+            if kind in _SUBJECT_KINDS and not _holds(conn, _SUBJECT_KINDS[kind]):
+                return _fresh_subjects(conn, kind, frame, fresh)
+            if (
+                kind is FileKind.roles
+                and not conn.execute("SELECT EXISTS (SELECT 1 FROM roles)").fetchone()[0]
+            ):
+                return _fresh_roles(conn, frame, fresh)
         create, columns = _STAGING[kind], BATCH_COLUMNS[kind]
         conn.execute("DROP TABLE IF EXISTS temp.stage")
         conn.execute(create)
