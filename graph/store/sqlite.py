@@ -831,9 +831,13 @@ class SQLiteStore:
     # --- propagation -----------------------------------------------------------------------------------------
 
     def _inputs(self, conn: sqlite3.Connection, entry_pks: Collection[int] | None) -> PropagationInputs:
-        scope = None if entry_pks is None else json.dumps(sorted(int(pk) for pk in entry_pks))
-        entries = pd.read_sql_query(sql("propagation_entries"), conn, params={"scope": scope})
-        roles = pd.read_sql_query(sql("propagation_roles"), conn, params={"scope": scope})
+        if entry_pks is None:
+            entries = pd.read_sql_query(sql("propagation_entries"), conn)
+            roles = pd.read_sql_query(sql("propagation_roles"), conn)
+        else:
+            scope = {"scope": json.dumps(sorted(int(pk) for pk in entry_pks))}
+            entries = pd.read_sql_query(sql("propagation_entries_scoped"), conn, params=scope)
+            roles = pd.read_sql_query(sql("propagation_roles_scoped"), conn, params=scope)
         policy_rows = conn.execute("SELECT list_type, roles, role_time FROM list_policies").fetchall()
         measures = pd.read_sql_query(
             "SELECT pk AS measure_pk, list_type, target FROM measures "

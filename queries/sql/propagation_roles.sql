@@ -1,4 +1,5 @@
--- Person-held role edges of the enterprises that have propagating black entries (in :scope, or all).
+-- Person-held role edges of the enterprises that have propagating black entries (a full run). The scoped
+-- read is propagation_roles_scoped.sql (same conditions; see propagation_entries.sql for why two files).
 SELECT r.pk AS role_pk, r.holder_pk AS person_pk, r.enterprise_pk, r.role, r.start_date, r.end_date
 FROM roles AS r
 JOIN subjects AS h ON h.pk = r.holder_pk
@@ -8,5 +9,4 @@ WHERE h.subject_type = 'person'
       SELECT e.subject_pk FROM list_entries AS e
       WHERE e.kind = 'black'
         AND e.status IN ('effective', 'under_verification', 'expired', 'repaired')
-        AND (:scope IS NULL OR e.pk IN (SELECT value FROM json_each(:scope)))
   )

@@ -114,6 +114,23 @@ def test_hot_queries_use_their_indexes(
     store.close()
 
 
+@pytest.mark.parametrize("query", ["propagation_entries_scoped", "propagation_roles_scoped"])
+def test_a_scoped_propagation_reads_its_entries_by_key(tmp_path: Path, query: str) -> None:
+    # One new entry is propagated at once after it is written: its inputs must not cost a scan of every
+    # list entry (they did while one statement served both the full and the scoped read).
+    store = SQLiteStore(tmp_path / "plan.db")
+    small(store)
+    propagation.run_full(store)
+    with store._write() as conn:
+        conn.execute("ANALYZE")
+    plan = store.query_plan(sql(query), {"scope": "[1, 2]"})
+    text = "\n".join(plan)
+    assert "SEARCH e USING INTEGER PRIMARY KEY" in text, text
+    scans = [line for line in plan if line.startswith("SCAN") and not line.startswith("SCAN json_each")]
+    assert scans == [], text
+    store.close()
+
+
 def test_several_processes_opening_a_new_file_migrate_it_once(tmp_path: Path) -> None:
     import multiprocessing
 
