@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.common import TODAY, Figure, log
 from graph.store import open_store
-from graph.store.port import Store
+from graph.store.port import CONTRACT_COLUMNS, FileKind, Store
 from queries.check import check
 
 #: The groups of :func:`pick_ids`, in the order they are mixed.
@@ -238,20 +238,7 @@ def measure_incremental(db: Path, *, samples: int = 20, seed: int = 4) -> list[F
             path = folder / f"list_entries-{number}.csv"
             with path.open("w", newline="", encoding="utf-8") as file:
                 out = csv.writer(file)
-                out.writerow(
-                    [
-                        "entry_id",
-                        "subject_id",
-                        "kind",
-                        "list_type",
-                        "department",
-                        "basis",
-                        "act_date",
-                        "decided_on",
-                        "valid_from",
-                        "valid_to",
-                    ]
-                )
+                out.writerow(CONTRACT_COLUMNS[FileKind.list_entries])
                 basis = f"（2026）苏04执{number}号"
                 out.writerow(
                     [

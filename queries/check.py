@@ -3,7 +3,7 @@
 Never walks the graph: it reads the subject's direct entries and its precomputed derived records
 (each with validity and path) joined with the measures list in force on the date asked (R11: the version
 published then, see :mod:`graph.measures`) — a few indexed lookups
-(``queries/sql/check_direct.sql``, ``queries/sql/check_derived.sql``).
+(``queries/sql/check_rows.sql`` on the embedded store).
 """
 
 from __future__ import annotations

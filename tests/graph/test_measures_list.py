@@ -20,7 +20,6 @@ from graph.errors import ConflictError, InvalidRequest, NotFound
 from graph.measures import FieldChange, InvalidMeasure, NothingToPublish
 from graph.store.port import FileKind, MeasurePublication, Store, WriteCounts
 from graph.store.sqlite import SQLiteStore, _migrations
-from queries.catalog import sql
 from queries.check import check
 from tests.fixtures import batch, enterprise, entry, make_id_number, make_uscc, measure, person, policy, role
 
@@ -446,20 +445,6 @@ def test_an_import_after_a_publication_fills_the_draft(store: Store) -> None:
     )
     assert again[FileKind.measures] == WriteCounts(inserted=0, updated=0, unchanged=3)
     assert store.measure_draft()[1] == []
-
-
-@pytest.mark.parametrize("query", ["check_direct", "check_derived"])
-def test_the_check_looks_measures_up_by_index_after_publications(tmp_path: Path, query: str) -> None:
-    store = SQLiteStore(tmp_path / "plan.db")
-    two_versions(store)
-    with store._write() as conn:
-        conn.execute("ANALYZE")
-    params = {"subject_pk": 1, "person_pk": 2, "at": "2023-06-01"}
-    plan = store.query_plan(sql(query), {k: v for k, v in params.items() if f":{k}" in sql(query)})
-    text = "\n".join(plan)
-    assert "measures_by_list (list_type=? AND kind=? AND target=? AND valid_from<?)" in text, text
-    assert [line for line in plan if line.startswith("SCAN")] == [], text
-    store.close()
 
 
 def test_a_store_written_before_versions_keeps_its_measures(tmp_path: Path) -> None:

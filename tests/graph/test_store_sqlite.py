@@ -92,8 +92,6 @@ def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("query", "params", "index"),
     [
-        ("check_direct", {"subject_pk": 1, "at": "2024-01-01"}, "list_entries_by_subject"),
-        ("check_derived", {"person_pk": 1, "at": "2024-01-01"}, "derived_by_person"),
         ("subject_roles", {"subject_pk": 1}, "roles_by_enterprise"),
     ],
 )
