@@ -146,13 +146,17 @@ class HealthResponse(BaseModel):
                 "list_policies": 8,
                 "derived_records": 1490,
             },
+            "counts_at": "2026-12-03T08:00:00Z",
         }
     )
 
     status: str = Field(description="ok when the store answers")
     schema_version: int
     pending_changes: int = Field(description="entries whose derived records await propagation")
-    counts: dict[str, int] = Field(description="rows per kind of record")
+    counts: dict[str, int] = Field(
+        description="rows per kind of record, taken at counts_at with pending_changes (reused for up to 30 s)"
+    )
+    counts_at: dt.datetime = Field(description="when the counts were taken (UTC)")
 
 
 # --- building blocks ---------------------------------------------------------------------------------------

@@ -9,8 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.routers import health
 from api.settings import Settings
+from graph.errors import StoreError
 from tests.api import build_city, serve
+from tests.fixtures import batch, make_id_number, person
 
 
 @pytest.fixture
@@ -95,3 +98,25 @@ def test_unexpected_error_is_a_generic_500_without_trace(tmp_path: Path) -> None
     assert response.json() == {"detail": "服务器内部错误，请稍后重试或联系管理员", "code": "internal_error"}
     assert "Traceback" not in response.text
     assert "secret" not in response.text
+
+
+def test_healthz_reuses_its_counts_for_a_while_but_always_asks_the_store(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = client.get("/healthz").json()
+    store = client.app.state.store  # type: ignore[attr-defined]
+    store.write_batch(batch(persons=[person(make_id_number(9_001), "新来的")]))
+    again = client.get("/healthz").json()
+    assert again["counts"] == first["counts"]
+    assert again["counts_at"] == first["counts_at"]
+    monkeypatch.setattr(health, "COUNTS_TTL", 0.0)
+    fresh = client.get("/healthz").json()
+    assert fresh["counts"]["persons"] == first["counts"]["persons"] + 1
+    # The cheap read goes to the store on every call: a store that fails answers 503 at once.
+
+    def broken(code: str) -> list[object]:
+        raise StoreError("数据库不可用")
+
+    monkeypatch.setattr(store, "find_subjects", broken)
+    monkeypatch.setattr(health, "COUNTS_TTL", 3600.0)
+    assert client.get("/healthz").status_code == 503
