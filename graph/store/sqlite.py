@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 import pandas as pd
 
 from graph.days import OPEN_END, OPEN_START
@@ -125,6 +126,8 @@ def _migrations() -> list[tuple[int, str]]:
 
 
 SCHEMA_VERSION = max(version for version, _ in _migrations())
+#: The first line of a migration that must run with foreign keys off (it rebuilds a table).
+_FOREIGN_KEYS_OFF = "-- credlink: foreign_keys off\n"
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -445,14 +448,20 @@ _SUBJECT_KINDS: dict[FileKind, SubjectType] = {
 _SUBJECT_INSERT: dict[FileKind, tuple[str, list[str]]] = {
     FileKind.enterprises: (
         "INSERT INTO subjects (pk, subject_type, code, name, enterprise_kind, enterprise_status, region_code, "
-        "established) VALUES (?, 'enterprise', ?, ?, ?, ?, ?, ?)",
+        "established) SELECT value->>0, 'enterprise', value->>1, value->>2, value->>3, value->>4, value->>5, "
+        "value->>6 FROM json_each(?)",
         ["uscc", "name", "kind", "status", "region_code", "established"],
     ),
     FileKind.persons: (
-        "INSERT INTO subjects (pk, subject_type, code, name) VALUES (?, 'person', ?, ?)",
+        "INSERT INTO subjects (pk, subject_type, code, name) "
+        "SELECT value->>0, 'person', value->>1, value->>2 FROM json_each(?)",
         ["id_number", "name"],
     ),
 }
+_ROLE_INSERT = (
+    "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date, end_date, ratio) "
+    "SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)"
+)
 
 
 def _holds(conn: sqlite3.Connection, subject_type: SubjectType) -> bool:
@@ -471,9 +480,13 @@ def _plain(series: pd.Series) -> list[Any]:
 
 
 def _insert_rows(conn: sqlite3.Connection, statement: str, columns: list[list[Any]]) -> None:
+    """Insert rows given column by column with ``statement``, an ``INSERT … SELECT value->>0, … FROM
+    json_each(?)``: each chunk of rows goes in as one JSON array of arrays. SQLite unpacks it in C, about a
+    quarter cheaper than binding each row from Python, and the GIL is released for the whole chunk, so
+    the loader's other work may run meanwhile. JSON keeps each value's type (integer, real, text, null)."""
     rows = list(zip(*columns, strict=True))
     for start in range(0, len(rows), BATCH_ROWS):
-        conn.executemany(statement, rows[start : start + BATCH_ROWS])
+        conn.execute(statement, (orjson.dumps(rows[start : start + BATCH_ROWS]),))
 
 
 @contextmanager
@@ -568,10 +581,10 @@ def _fresh_roles(
             # What the staging path runs into: the edge's subject is not in the store.
             raise sqlite3.IntegrityError(f"NOT NULL constraint failed: roles.{name}")
     start = frame["start"].where(frame["start"].notna(), "")
-    with _rebuilt(conn, ["roles_by_enterprise"]):
+    with _rebuilt(conn, ["roles_key", "roles_by_enterprise"]):
         _insert_rows(
             conn,
-            "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date, end_date, ratio) VALUES (?, ?, ?, ?, ?, ?)",
+            _ROLE_INSERT,
             [
                 holder.tolist(),
                 enterprise.tolist(),
@@ -695,17 +708,29 @@ class SQLiteStore:
         if current == SCHEMA_VERSION:
             return  # the common case takes no write lock: opening must not wait for a running load
         for version, script in _migrations():
-            with self._write() as conn:
-                current = int(conn.execute("PRAGMA user_version").fetchone()[0])
-                if current > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"数据库 {self.path} 的结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}；请升级 credlink"
-                    )
-                if version <= current:
-                    continue
-                for statement in _statements(script):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {version}")
+            # A migration that rebuilds a table (SQLite's way of changing its constraints) runs with foreign
+            # keys off — dropping the old table would otherwise delete through every reference to it — and
+            # proves them intact before it commits. The pragma takes effect only outside a transaction.
+            rebuilds = script.startswith(_FOREIGN_KEYS_OFF)
+            if rebuilds:
+                self._writer.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with self._write() as conn:
+                    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                    if current > SCHEMA_VERSION:
+                        raise StoreError(
+                            f"数据库 {self.path} 的结构版本为 {current}，高于本程序支持的 {SCHEMA_VERSION}；请升级 credlink"
+                        )
+                    if version <= current:
+                        continue
+                    for statement in _statements(script):
+                        conn.execute(statement)
+                    if rebuilds and (broken := conn.execute("PRAGMA foreign_key_check").fetchmany(3)):
+                        raise StoreError(f"数据库 {self.path} 迁移到第 {version} 版后外键不一致：{broken}")
+                    conn.execute(f"PRAGMA user_version = {version}")
+            finally:
+                if rebuilds:
+                    self._writer.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
         with self._readers_lock:

@@ -525,12 +525,12 @@ def test_sqlite_store_from_before_0006_is_migrated_and_searchable(tmp_path: Path
         (
             "explore_role_edges",
             {"subjects": "[1, 2]", "at": "2024-01-01", "roles": None, "limit": -1, "offset": 0},
-            ["sqlite_autoindex_roles_1 (holder_pk=?)", "roles_by_enterprise (enterprise_pk=?)"],
+            ["roles_key (holder_pk=?)", "roles_by_enterprise (enterprise_pk=?)"],
         ),
         (
             "explore_role_degrees",
             {"subjects": "[1, 2]", "at": None, "roles": '["principal"]'},
-            ["sqlite_autoindex_roles_1 (holder_pk=?)", "roles_by_enterprise (enterprise_pk=?)"],
+            ["roles_key (holder_pk=?)", "roles_by_enterprise (enterprise_pk=?)"],
         ),
         (
             "explore_status_flags",

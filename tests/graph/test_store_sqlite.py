@@ -173,3 +173,95 @@ def test_opening_does_not_wait_for_a_running_write(tmp_path: Path) -> None:
         assert reader.stats()["enterprises"] == 1
         reader.close()
     writer.close()
+
+
+def test_0007_rebuilds_roles_with_a_named_key_and_keeps_every_row_and_reference(tmp_path: Path) -> None:
+    """A store from before 0007 (role key as a table constraint) keeps its roles, their pks and the derived
+    records pointing at them; afterwards the key is the unique index ``roles_key`` and foreign keys are on."""
+    path = tmp_path / "v6.db"
+    store = SQLiteStore(path)
+    small(store)
+    propagation.run_full(store)
+    store.close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    roles_before = raw.execute("SELECT * FROM roles ORDER BY pk").fetchall()
+    derived_before = raw.execute("SELECT * FROM derived_records ORDER BY pk").fetchall()
+    assert roles_before
+    assert derived_before
+    # Back to the 0006 shape: the natural key inside the table's definition.
+    raw.executescript(
+        """
+        PRAGMA foreign_keys = OFF;
+        BEGIN;
+        CREATE TABLE roles_old (
+            pk INTEGER PRIMARY KEY, holder_pk INTEGER NOT NULL REFERENCES subjects (pk),
+            enterprise_pk INTEGER NOT NULL REFERENCES subjects (pk), role TEXT NOT NULL,
+            start_date TEXT NOT NULL DEFAULT '', end_date TEXT, ratio REAL,
+            UNIQUE (holder_pk, enterprise_pk, role, start_date));
+        INSERT INTO roles_old SELECT * FROM roles;
+        DROP TABLE roles;
+        ALTER TABLE roles_old RENAME TO roles;
+        CREATE INDEX roles_by_enterprise ON roles (enterprise_pk, role);
+        PRAGMA user_version = 6;
+        COMMIT;
+        """
+    )
+    assert raw.execute(
+        "SELECT name FROM sqlite_master WHERE tbl_name = 'roles' AND type = 'index'"
+    ).fetchall() == [
+        ("sqlite_autoindex_roles_1",),
+        ("roles_by_enterprise",),
+    ]
+    raw.close()
+
+    store = SQLiteStore(path)
+    assert store.stats()["schema_version"] == SCHEMA_VERSION >= 7
+    store.close()
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT * FROM roles ORDER BY pk").fetchall() == roles_before
+    assert raw.execute("SELECT * FROM derived_records ORDER BY pk").fetchall() == derived_before
+    assert sorted(
+        raw.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'roles' AND type = 'index'").fetchall()
+    ) == [("roles_by_enterprise",), ("roles_key",)]
+    assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+    raw.close()
+    store = SQLiteStore(path)
+    try:
+        holder, firm, kind, start = roles_before[0][1:5]
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"), store._write() as conn:
+            conn.execute(
+                "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date) VALUES (?, ?, ?, ?)",
+                (holder, firm, kind, start),
+            )
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), store._write() as conn:
+            conn.execute(
+                "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date) VALUES (999, 998, 'principal', '')"
+            )
+    finally:
+        store.close()
+
+
+def test_a_rebuilding_migration_that_breaks_a_reference_is_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Foreign keys are off while a table is rebuilt; a rebuild that loses a referenced row fails the
+    ``foreign_key_check`` and leaves the store at its old version."""
+    from graph.store import sqlite as sqlite_module
+
+    path = tmp_path / "broken.db"
+    store = SQLiteStore(path)
+    small(store)
+    propagation.run_full(store)
+    store.close()
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 6")
+    raw.commit()
+    raw.close()
+    losing = sqlite_module._FOREIGN_KEYS_OFF + "DELETE FROM roles;\n"
+    monkeypatch.setattr(sqlite_module, "_migrations", lambda: [(7, losing)])
+    with pytest.raises(StoreError, match="外键不一致"):
+        SQLiteStore(path)
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert raw.execute("SELECT count(*) FROM roles").fetchone()[0] == 1
+    raw.close()
