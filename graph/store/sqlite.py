@@ -38,7 +38,6 @@ from graph.errors import ConflictError, NotFound, StoreError
 from graph.frames import (
     CURRENT_COLUMNS,
     PREVIOUS_COLUMNS,
-    RECORD_COLUMNS,
     DerivedFrames,
     DispatchFrames,
     DispatchPlanner,
@@ -106,6 +105,8 @@ FRESH_ROWS = 20_000
 #: request threads each hold a connection, and private caches would each start cold.
 MMAP_BYTES = 16 * 1024**3
 _EPOCH64 = np.datetime64("1970-01-01", "D")
+#: Date columns of at most this many rows are parsed value by value (see ``_days``).
+SMALL_PARSE = 256
 #: A name search reads at most this many candidates from the trigram index; a text found in more names
 #: than that is common, and walking the names shortest first finds the first ones sooner than sorting.
 SEARCH_CANDIDATES = 5_000
@@ -142,8 +143,25 @@ def _required_date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+@lru_cache(maxsize=1 << 14)
+def _day_number(text: str) -> int:
+    return dt.date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
+
+
 def _days(values: pd.Series, *, open_as: int) -> np.ndarray:
-    """ISO date strings (``None``/``''`` = open) to day numbers, vectorised."""
+    """ISO date strings (``None``/``''`` = open) to day numbers: vectorised, or (a few rows, where the
+    vector machinery's fixed cost is most of the work) one cached parse per distinct date."""
+    if len(values) <= SMALL_PARSE:
+        return np.array(
+            [
+                open_as if value is None or value == "" or value != value else _day_number(value)
+                for value in values.tolist()
+            ],
+            dtype=np.int64,
+        )
     text = values.astype(object).where(values.notna() & (values.astype(object) != ""), None)
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="raise")
     days = parsed.to_numpy(dtype="datetime64[D]").astype(np.int64)
@@ -602,6 +620,98 @@ def _fresh_roles(
     return WriteCounts(inserted=len(frame))
 
 
+#: A scoped propagation whose old and new derived records number at most this many is diffed with plain
+#: dicts: the frame machinery costs milliseconds of fixed overhead, which is most of one new entry's run.
+SMALL_DIFF = 5_000
+
+#: A derived record's row as written: entry_pk, role_pk, person_pk, enterprise_pk, role, holder_basis,
+#: valid_from, valid_to.
+_DerivedRow = tuple[int, int, int, int, str, str, str | None, str | None]
+#: What ``_swap`` writes: pks to delete, rows to insert (in key order), and updates (the new values of
+#: person_pk … valid_to, then the pk).
+_Diff = tuple[list[int], list[_DerivedRow], list[tuple[Any, ...]]]
+
+
+def _new_rows(
+    records: pd.DataFrame, valid_from: list[str | None], valid_to: list[str | None]
+) -> list[_DerivedRow]:
+    return list(
+        zip(
+            records["entry_pk"].to_numpy(dtype=np.int64).tolist(),
+            records["role_pk"].to_numpy(dtype=np.int64).tolist(),
+            records["person_pk"].to_numpy(dtype=np.int64).tolist(),
+            records["enterprise_pk"].to_numpy(dtype=np.int64).tolist(),
+            records["role"].to_numpy(dtype=object).tolist(),
+            records["holder_basis"].to_numpy(dtype=object).tolist(),
+            valid_from,
+            valid_to,
+            strict=True,
+        )
+    )
+
+
+def _diff_small(
+    current: list[tuple[Any, ...]],
+    records: pd.DataFrame,
+    valid_from: list[str | None],
+    valid_to: list[str | None],
+) -> _Diff:
+    """The diff of :func:`_diff_frames`, by (entry_pk, role_pk) in dicts: the same three lists, same order."""
+    old = {(row[1], row[2]): (row[0], row[3:]) for row in current}
+    new = {(row[0], row[1]): row for row in _new_rows(records, valid_from, valid_to)}
+    gone = sorted(pk for key, (pk, _) in old.items() if key not in new)
+    fresh: list[_DerivedRow] = []
+    updated: list[tuple[Any, ...]] = []
+    for key in sorted(new):
+        row = new[key]
+        if key not in old:
+            fresh.append(row)
+        else:
+            pk, values = old[key]
+            if tuple(values) != row[2:]:
+                updated.append((*row[2:], pk))
+    return gone, fresh, updated
+
+
+def _diff_frames(
+    current: list[tuple[Any, ...]],
+    records: pd.DataFrame,
+    valid_from: list[str | None],
+    valid_to: list[str | None],
+) -> _Diff:
+    """What to delete, insert and update to turn ``current`` rows into ``records``, set-wise."""
+    columns = [
+        "entry_pk",
+        "role_pk",
+        "person_pk",
+        "enterprise_pk",
+        "role",
+        "holder_basis",
+        "valid_from",
+        "valid_to",
+    ]
+    new = pd.DataFrame(_new_rows(records, valid_from, valid_to), columns=columns)
+    old = pd.DataFrame(current, columns=["pk", *columns])
+    merged = old.merge(new, on=["entry_pk", "role_pk"], how="outer", suffixes=("_old", ""), indicator=True)
+    gone = merged[merged["_merge"] == "left_only"]
+    fresh = merged[merged["_merge"] == "right_only"]
+    both = merged[merged["_merge"] == "both"]
+    compared = columns[2:]
+    differs = np.zeros(len(both), dtype=bool)
+    for name in compared:
+        before = both[f"{name}_old"].astype(object).where(both[f"{name}_old"].notna(), None).tolist()
+        after = both[name].astype(object).where(both[name].notna(), None).tolist()
+        differs |= np.array([a != b for a, b in zip(before, after, strict=True)], dtype=bool)
+    updated = [
+        (int(row[0]), int(row[1]), row[2], row[3], row[4], row[5], int(row[6]))
+        for row in _records(both[differs], [*compared, "pk"])
+    ]
+    inserted: list[_DerivedRow] = [
+        (int(r[0]), int(r[1]), int(r[2]), int(r[3]), r[4], r[5], r[6], r[7]) for r in _records(fresh, columns)
+    ]
+    return sorted(int(pk) for pk in gone["pk"]), inserted, updated
+
+
 class SQLiteStore:
     """The embedded store. Thread-safe: share one instance across request threads."""
 
@@ -1008,18 +1118,8 @@ class SQLiteStore:
         self, conn: sqlite3.Connection, records: pd.DataFrame, scope: list[int] | None
     ) -> tuple[int, int, int]:
         """Replace the derived records of ``scope`` (all if ``None``) by ``records``; write only the diff."""
-        new = pd.DataFrame(
-            {
-                "entry_pk": records["entry_pk"].to_numpy(dtype=np.int64),
-                "role_pk": records["role_pk"].to_numpy(dtype=np.int64),
-                "person_pk": records["person_pk"].to_numpy(dtype=np.int64),
-                "enterprise_pk": records["enterprise_pk"].to_numpy(dtype=np.int64),
-                "role": records["role"].to_numpy(dtype=object),
-                "holder_basis": records["holder_basis"].to_numpy(dtype=object),
-                "valid_from": _iso_days(records["from_day"].to_numpy(dtype=np.int64), open_value=OPEN_START),
-                "valid_to": _iso_days(records["to_day"].to_numpy(dtype=np.int64), open_value=OPEN_END),
-            }
-        )
+        valid_from = _iso_days(records["from_day"].to_numpy(dtype=np.int64), open_value=OPEN_START)
+        valid_to = _iso_days(records["to_day"].to_numpy(dtype=np.int64), open_value=OPEN_END)
         query = (
             "SELECT pk, entry_pk, role_pk, person_pk, enterprise_pk, role, holder_basis, valid_from, valid_to "
             "FROM derived_records"
@@ -1028,56 +1128,22 @@ class SQLiteStore:
         if scope is not None:
             query += " WHERE entry_pk IN (SELECT value FROM json_each(?))"
             params = (json.dumps(scope),)
-        current = pd.DataFrame(
-            conn.execute(query, params).fetchall(),
-            columns=[
-                "pk",
-                "entry_pk",
-                "role_pk",
-                "person_pk",
-                "enterprise_pk",
-                "role",
-                "holder_basis",
-                "valid_from",
-                "valid_to",
-            ],
-        )
-        merged = current.merge(
-            new, on=["entry_pk", "role_pk"], how="outer", suffixes=("_old", ""), indicator=True
-        )
-        gone = merged[merged["_merge"] == "left_only"]
-        fresh = merged[merged["_merge"] == "right_only"]
-        both = merged[merged["_merge"] == "both"]
-        compared = ["person_pk", "enterprise_pk", "role", "holder_basis", "valid_from", "valid_to"]
-        differs = np.zeros(len(both), dtype=bool)
-        for name in compared:
-            old = both[f"{name}_old"].astype(object).where(both[f"{name}_old"].notna(), None).tolist()
-            new_values = both[name].astype(object).where(both[name].notna(), None).tolist()
-            differs |= np.array([a != b for a, b in zip(old, new_values, strict=True)], dtype=bool)
-        updated = both[differs]
-
-        conn.executemany("DELETE FROM derived_records WHERE pk = ?", [(int(pk),) for pk in gone["pk"]])
+        current = conn.execute(query, params).fetchall()
+        if scope is not None and len(current) + len(records) <= SMALL_DIFF:
+            gone, fresh, updated = _diff_small(current, records, valid_from, valid_to)
+        else:
+            gone, fresh, updated = _diff_frames(current, records, valid_from, valid_to)
+        conn.executemany("DELETE FROM derived_records WHERE pk = ?", [(pk,) for pk in gone])
         conn.executemany(
             "UPDATE derived_records SET person_pk = ?, enterprise_pk = ?, role = ?, holder_basis = ?, "
             "valid_from = ?, valid_to = ? WHERE pk = ?",
-            [
-                (int(row[0]), int(row[1]), row[2], row[3], row[4], row[5], int(row[6]))
-                for row in _records(updated, [*compared, "pk"])
-            ],
+            updated,
         )
-        insert_rows = _records(
-            fresh,
-            [name for name in RECORD_COLUMNS if name not in ("from_day", "to_day")]
-            + ["valid_from", "valid_to"],
-        )
-        for start in range(0, len(insert_rows), BATCH_ROWS):
+        for start in range(0, len(fresh), BATCH_ROWS):
             conn.executemany(
                 "INSERT INTO derived_records (entry_pk, role_pk, person_pk, enterprise_pk, role, holder_basis, "
                 "valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (int(r[0]), int(r[1]), int(r[2]), int(r[3]), r[4], r[5], r[6], r[7])
-                    for r in insert_rows[start : start + BATCH_ROWS]
-                ],
+                fresh[start : start + BATCH_ROWS],
             )
         return len(fresh), len(gone), len(updated)
 

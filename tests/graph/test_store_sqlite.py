@@ -265,3 +265,73 @@ def test_a_rebuilding_migration_that_breaks_a_reference_is_rolled_back(
     assert raw.execute("PRAGMA user_version").fetchone()[0] == 6
     assert raw.execute("SELECT count(*) FROM roles").fetchone()[0] == 1
     raw.close()
+
+
+def test_small_diff_is_the_frame_diff() -> None:
+    """The dict diff a few entries' run takes gives what the set-wise diff gives: same deletes, same inserts
+    in the same (key) order, same updates — over random old and new derived records."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    from graph.store.sqlite import _diff_frames, _diff_small
+
+    rng = random.Random(2018)
+    for _ in range(200):
+        keys = rng.sample([(e, r) for e in range(1, 6) for r in range(1, 30)], rng.randint(0, 60))
+        old_keys = [key for key in keys if rng.random() < 0.6]
+        new_keys = [key for key in keys if rng.random() < 0.6]
+
+        def values() -> tuple[Any, ...]:
+            return (
+                rng.choice([7, 8]),
+                rng.choice([70, 80]),
+                rng.choice(["principal", "legal_representative"]),
+                rng.choice(["act_date", "current"]),
+                rng.choice(["2020-01-01", "2021-05-05"]),
+                rng.choice([None, "2030-12-31"]),
+            )
+
+        current = [(1000 + n, *key, *values()) for n, key in enumerate(old_keys)]
+        rows = [(*key, *values()) for key in new_keys]
+        rng.shuffle(rows)
+        records = pd.DataFrame(
+            {
+                "entry_pk": np.array([r[0] for r in rows], dtype=np.int64),
+                "role_pk": np.array([r[1] for r in rows], dtype=np.int64),
+                "person_pk": np.array([r[2] for r in rows], dtype=np.int64),
+                "enterprise_pk": np.array([r[3] for r in rows], dtype=np.int64),
+                "role": pd.Series([r[4] for r in rows], dtype=object),
+                "holder_basis": pd.Series([r[5] for r in rows], dtype=object),
+            }
+        )
+        valid_from = [r[6] for r in rows]
+        valid_to = [r[7] for r in rows]
+        small_diff = _diff_small(current, records, valid_from, valid_to)
+        frame_diff = _diff_frames(current, records, valid_from, valid_to)
+        assert small_diff[0] == frame_diff[0]
+        assert small_diff[1] == frame_diff[1]
+        assert sorted(small_diff[2], key=repr) == sorted(frame_diff[2], key=repr)
+        expected_updates = sum(
+            1 for c in current for r in rows if (c[1], c[2]) == (r[0], r[1]) and c[3:] != r[2:]
+        )
+        assert len(small_diff[2]) == expected_updates
+
+
+def test_few_dates_parse_as_many_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few rows' dates are parsed value by value; the vectorised parse gives the same day numbers, open
+    values (None, '') included, and both refuse a date that is not one."""
+    import pandas as pd
+
+    from graph.store import sqlite as sqlite_module
+
+    values = pd.Series(["2020-02-29", None, "", "1970-01-01", "1969-12-31", "2099-12-31", "2020-02-29"])
+    few = sqlite_module._days(values, open_as=-7)
+    monkeypatch.setattr(sqlite_module, "SMALL_PARSE", 0)
+    many = sqlite_module._days(values, open_as=-7)
+    assert few.tolist() == many.tolist() == [18321, -7, -7, 0, -1, 47481, 18321]
+    for parse_limit in (0, 256):
+        monkeypatch.setattr(sqlite_module, "SMALL_PARSE", parse_limit)
+        with pytest.raises(ValueError, match="day is out of range"):
+            sqlite_module._days(pd.Series(["2021-02-30"]), open_as=0)
