@@ -16,8 +16,10 @@ version, and the report says so.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -240,48 +242,49 @@ def load_paths(
     refs = References(store)
     seen_keys: dict[FileKind, pd.DataFrame] = {}
     files_per_kind = Counter(item.report.kind for item in items if item.report.kind)
-    # FileKind's order is the dependency order: policies, measures, subjects, then what refers to them.
-    order = list(FileKind)
-    for item in sorted(items, key=lambda item: order.index(item.report.kind) if item.report.kind else -1):
-        if item.table is None or item.report.kind is None:
-            continue
-        checked = check_table(item.table, item.report.kind, refs, today=today)
-        item.checked = checked
-        item.report.headers = checked.headers
-        item.report.warnings.extend(checked.warnings)
-        if checked.file_problems:
-            item.report.problems.extend(checked.file_problems)
-            continue
-        if files_per_kind[item.report.kind] > 1:
-            _flag_cross_file_duplicates(item, seen_keys)
-        if item.report.kind in _SUBJECT_FILES:
-            subject_type, column = _SUBJECT_FILES[item.report.kind]
-            good, bad = checked.good, checked.rows[checked.bad.to_numpy()]
-            refs.add_good(subject_type, good[column])
-            where = pd.Series(
-                [f"{item.report.name} 第 {row} 行" for row in bad.index.tolist()],
-                index=bad.index,
-                dtype=object,
-            )
-            refs.add_bad(subject_type, bad[column].astype(str), where)
-        checked.problems.sort(key=_problem_order(checked.kind))
-        item.report.problems.extend(checked.problems)
+    by_kind: dict[FileKind, list[_Item]] = {kind: [] for kind in FileKind}
+    for item in items:
+        if item.table is not None and item.report.kind is not None:
+            by_kind[item.report.kind].append(item)
 
-    blocking = any(item.checked is None or item.checked.file_problems for item in items)
-    any_problem = any(item.report.problems for item in items)
-    write = not any_problem if on_error == "reject" else True
-    counts: dict[FileKind, WriteCounts] = {}
-    if write:
-        counts = _write(store, items)
-        if FileKind.measures in counts:
-            _note_measures_draft(store, items, counts[FileKind.measures])
+    # The store writes each kind's good rows as soon as that kind is validated (policies, measures, subjects,
+    # then what refers to them), in its one transaction, while the next kind is validated: the write spends
+    # most of its time inside the database, which leaves the interpreter to the validation. Reject mode
+    # abandons the write (a rollback: nothing is written) at the first problem found.
+    feed = _Feed()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="credlink-load-write") as pool:
+        writing = pool.submit(store.write_batch, LoadBatch(feed))
+        try:
+            # FileKind's order is the dependency order: policies, measures, subjects, then what refers to them.
+            for kind in FileKind:
+                for item in by_kind[kind]:
+                    _check(item, refs, seen_keys, files_per_kind, today)
+                if on_error == "reject" and any(item.report.problems for item in items):
+                    feed.abandon()
+                feed.put(kind, _good_rows(by_kind[kind]))
+        finally:
+            feed.abandon()  # no-op once every kind is in; else the writer must not wait for ever
+        blocking = any(item.checked is None or item.checked.file_problems for item in items)
+        any_problem = any(item.report.problems for item in items)
+        write = not any_problem if on_error == "reject" else True
+        counts: dict[FileKind, WriteCounts] = {}
+        try:
+            counts = writing.result()
+        except _Abandoned:
+            assert not write
+        except Exception:
+            if write:
+                raise
+            # Rolled back, and the report says why nothing was written.
+    if write and FileKind.measures in counts:
+        _note_measures_draft(store, items, counts[FileKind.measures])
     taken: set[Path] = set()
     for item in items:
         _settle(item, on_error=on_error, written=write, quarantine_dir=quarantine_dir, taken=taken)
     for item in items:
-        kind = item.report.kind
-        if kind in counts and files_per_kind[kind] == 1:
-            item.report.counts = counts[kind]
+        held = item.report.kind
+        if held in counts and files_per_kind[held] == 1:
+            item.report.counts = counts[held]
 
     ok = not any_problem if on_error == "reject" else not blocking
     report = LoadReport(
@@ -406,22 +409,94 @@ def _note_measures_draft(store: Store, items: list[_Item], counts: WriteCounts) 
             item.report.warnings.append(warning)
 
 
-def _write(store: Store, items: list[_Item]) -> dict[FileKind, WriteCounts]:
-    parts: dict[FileKind, list[pd.DataFrame]] = {}
-    for item in items:
-        checked = item.checked
-        if checked is None or checked.file_problems:
-            continue
-        good = checked.good
-        if len(good):
-            parts.setdefault(checked.kind, []).append(good[WRITE_COLUMNS[checked.kind]])
-    frames = {
-        kind: (pd.concat(chunks) if len(chunks) > 1 else chunks[0]).reset_index(drop=True).astype(object)
-        for kind, chunks in parts.items()
-    }
-    if not frames:
-        return {}
-    return store.write_batch(LoadBatch(frames))
+def _check(
+    item: _Item,
+    refs: References,
+    seen_keys: dict[FileKind, pd.DataFrame],
+    files_per_kind: Counter[FileKind],
+    today: dt.date | None,
+) -> None:
+    """Validate one file against the contract and what earlier kinds (and the store) hold."""
+    assert item.table is not None
+    assert item.report.kind is not None
+    checked = check_table(item.table, item.report.kind, refs, today=today)
+    item.checked = checked
+    item.report.headers = checked.headers
+    item.report.warnings.extend(checked.warnings)
+    if checked.file_problems:
+        item.report.problems.extend(checked.file_problems)
+        return
+    if files_per_kind[item.report.kind] > 1:
+        _flag_cross_file_duplicates(item, seen_keys)
+    if item.report.kind in _SUBJECT_FILES:
+        subject_type, column = _SUBJECT_FILES[item.report.kind]
+        good, bad = checked.good, checked.rows[checked.bad.to_numpy()]
+        refs.add_good(subject_type, good[column])
+        where = pd.Series(
+            [f"{item.report.name} 第 {row} 行" for row in bad.index.tolist()],
+            index=bad.index,
+            dtype=object,
+        )
+        refs.add_bad(subject_type, bad[column].astype(str), where)
+    checked.problems.sort(key=_problem_order(checked.kind))
+    item.report.problems.extend(checked.problems)
+
+
+def _good_rows(items: list[_Item]) -> pd.DataFrame | None:
+    """The good rows of one kind's validated files, as the store takes them; ``None`` if there are none."""
+    chunks = [
+        item.checked.good[WRITE_COLUMNS[item.checked.kind]]
+        for item in items
+        if item.checked is not None and not item.checked.file_problems and len(item.checked.good)
+    ]
+    if not chunks:
+        return None
+    return (pd.concat(chunks) if len(chunks) > 1 else chunks[0]).reset_index(drop=True).astype(object)
+
+
+class _Abandoned(Exception):
+    """The load will write nothing (reject mode found a problem): the store rolls its transaction back."""
+
+
+class _Feed(Mapping[FileKind, pd.DataFrame]):
+    """A :class:`LoadBatch`'s frames, each available once the loader has validated its kind.
+
+    ``get(kind)`` waits for that kind (stores take the kinds in ``FileKind`` order), and raises
+    :class:`_Abandoned` once the loader has given up writing, so that the store's transaction rolls back.
+    """
+
+    def __init__(self) -> None:
+        self._frames: dict[FileKind, pd.DataFrame] = {}
+        self._ready = {kind: threading.Event() for kind in FileKind}
+        self._abandoned = False
+
+    def put(self, kind: FileKind, frame: pd.DataFrame | None) -> None:
+        if frame is not None:
+            self._frames[kind] = frame
+        self._ready[kind].set()
+
+    def abandon(self) -> None:
+        if not all(event.is_set() for event in self._ready.values()):
+            self._abandoned = True
+        for event in self._ready.values():
+            event.set()
+
+    def _wait(self, kind: FileKind) -> None:
+        self._ready[kind].wait()
+        if self._abandoned:
+            raise _Abandoned
+
+    def __getitem__(self, kind: FileKind) -> pd.DataFrame:
+        self._wait(kind)
+        return self._frames[kind]
+
+    def __iter__(self) -> Iterator[FileKind]:
+        for kind in FileKind:
+            self._wait(kind)
+        return iter([kind for kind in FileKind if kind in self._frames])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _settle(

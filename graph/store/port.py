@@ -119,7 +119,9 @@ class LoadBatch:
     entries (``person``/``enterprise``), both resolved by the loader.
     """
 
-    frames: dict[FileKind, pd.DataFrame] = field(default_factory=dict)
+    #: A mapping the store reads kind by kind, in ``FileKind`` order, with ``get``: the loader may hand
+    #: a kind over only once it is validated (``get`` then waits), so writing overlaps validating.
+    frames: Mapping[FileKind, pd.DataFrame] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -888,23 +888,25 @@ class SQLiteStore:
 
     def write_batch(self, batch: LoadBatch) -> dict[FileKind, WriteCounts]:
         counts: dict[FileKind, WriteCounts] = {}
-        rows = sum(len(frame) for frame in batch.frames.values())
+        bulk = False
         try:
             with self._write() as conn:
-                if rows >= BULK_ROWS:
-                    # A city's role indexes outgrow the default page cache and the inserts turn into page
-                    # misses; a large cache for the bulk write roughly halves a million-firm load.
-                    conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
                 fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]] = {}
+                # Kind by kind, each taken when the loader hands it over (batch.frames may still be filling).
                 for kind in FileKind:
                     frame = batch.frames.get(kind)
                     if frame is None:
                         continue
+                    if not bulk and len(frame) >= BULK_ROWS:
+                        # A city's role indexes outgrow the default page cache and the inserts turn into page
+                        # misses; a large cache for the bulk write roughly halves a million-firm load.
+                        bulk = True
+                        conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
                     counts[kind] = self._merge(conn, kind, frame, fresh)
         except sqlite3.Error as exc:
             raise StoreError(f"写入数据库失败：{exc}") from exc
         finally:
-            if rows >= BULK_ROWS:
+            if bulk:
                 with self._write_lock:
                     self._writer.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
                     self._writer.execute("PRAGMA shrink_memory")

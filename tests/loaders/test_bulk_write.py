@@ -117,3 +117,103 @@ def test_fresh_path_rolls_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyP
     after = _dump(path, ["有限"])
     assert set(after["schema"]) ^ set(before["schema"]) == set()
     assert after == before
+
+
+def test_a_late_bad_row_rolls_back_what_was_already_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store writes each kind as soon as it is validated; a bad row in the last kind (list entries)
+    still means nothing at all is written: subjects and roles already inserted by the fresh path roll back."""
+    files = generate_city(tmp_path / "city", enterprises=200, seed=5, today=TODAY)
+    entries = files["list_entries"].read_text(encoding="utf-8").splitlines()
+    header = entries[0].split(",")
+    cells = entries[-1].split(",")
+    cells[header.index("valid_from")] = "2022-13-01"
+    files["list_entries"].write_text("\n".join([*entries[:-1], ",".join(cells)]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(sqlite_store, "FRESH_ROWS", 1)
+    path = tmp_path / "store.db"
+    store = SQLiteStore(path)
+    before = _dump(path, ["有限"])
+    try:
+        report = load_paths(store, list(files.values()), progress=False, today=TODAY)
+        assert not report.ok
+        assert not report.written
+        assert [(p.column, p.value) for p in report.problems] == [("valid_from", "2022-13-01")]
+        assert store.stats()["enterprises"] == 0
+    finally:
+        store.close()
+    assert _dump(path, ["有限"]) == before
+
+
+def test_a_failing_validation_leaves_the_store_as_it_was_and_no_writer_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error while validating the roles (after subjects went to the writer) propagates, the
+    writer's transaction rolls back and its thread ends: the store can be written again at once."""
+    import threading
+
+    from loaders import load as load_module
+
+    files = generate_city(tmp_path / "city", enterprises=100, seed=9, today=TODAY)
+    real = load_module.check_table
+
+    def failing(table: Any, kind: Any, *args: Any, **kwargs: Any) -> Any:
+        if kind.value == "roles":
+            raise RuntimeError("validator crashed")
+        return real(table, kind, *args, **kwargs)
+
+    monkeypatch.setattr(load_module, "check_table", failing)
+    path = tmp_path / "store.db"
+    store = SQLiteStore(path)
+    before = _dump(path, ["有限"])
+    try:
+        with pytest.raises(RuntimeError, match="validator crashed"):
+            load_paths(store, list(files.values()), progress=False, today=TODAY)
+        assert not [t for t in threading.enumerate() if t.name.startswith("credlink-load-write")]
+        monkeypatch.setattr(load_module, "check_table", real)
+        assert load_paths(store, list(files.values()), progress=False, today=TODAY).ok
+        assert store.stats()["enterprises"] == 100
+    finally:
+        store.close()
+    assert before["subjects"] == []
+
+
+def test_feed_hands_each_kind_over_when_it_is_put_and_abandon_stops_the_reader() -> None:
+    import threading
+
+    import pandas as pd
+
+    from graph.store.port import FileKind
+    from loaders.load import _Abandoned, _Feed
+
+    feed = _Feed()
+    taken: list[Any] = []
+    failed: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            for kind in FileKind:
+                taken.append((kind, feed.get(kind)))
+        except _Abandoned as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    frame = pd.DataFrame({"a": [1]})
+    feed.put(FileKind.list_policies, frame)
+    feed.put(FileKind.measures, None)
+    thread.join(timeout=0.2)
+    assert thread.is_alive()  # waiting for the enterprises
+    assert [kind for kind, _ in taken] == [FileKind.list_policies, FileKind.measures]
+    assert taken[0][1] is frame
+    assert taken[1][1] is None
+    feed.abandon()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert len(failed) == 1
+
+    whole = _Feed()
+    for kind in FileKind:
+        whole.put(kind, frame if kind is FileKind.roles else None)
+    whole.abandon()  # everything was handed over: nothing to abandon
+    assert dict(whole) == {FileKind.roles: frame}
