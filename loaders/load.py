@@ -7,7 +7,9 @@ rows are written and the bad ones go to ``<stem>.quarantine.csv`` beside the fil
 per file: ``read = loaded + quarantined + rejected``.
 
 All good rows of all files are written by one ``Store.write_batch`` call, so one transaction: natural
-keys make a re-load of the same files write nothing new (all rows "unchanged"). Propagation is the
+keys make a re-load of the same files write nothing new (all rows "unchanged"). The call starts before
+validation ends: the store takes each kind as soon as it is validated (a thread of its own, mostly inside
+the database, while the interpreter validates the next kind), and rolls back if the load is rejected. Propagation is the
 caller's business. Measures are versioned (:mod:`graph.measures`): before the first publication a measures
 file maintains the imported list (version 0); after it, the file's measures go into the draft of the next
 version, and the report says so.
