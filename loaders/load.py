@@ -40,6 +40,9 @@ OnError = Literal["reject", "quarantine"]
 
 #: At most this many problems are kept in the load history the store records (the report has them all).
 HISTORY_PROBLEMS = 1000
+#: A load of at least this many rows is written while it is validated (see ``load_paths``); a smaller one
+#: is validated first and written only if it may be: the overlap would not pay for the hand-over.
+PIPELINE_ROWS = 50_000
 
 _ENCODING_LABELS = {
     "utf-8": "UTF-8",
@@ -254,8 +257,9 @@ def load_paths(
     # most of its time inside the database, which leaves the interpreter to the validation. Reject mode
     # abandons the write (a rollback: nothing is written) at the first problem found.
     feed = _Feed()
+    pipelined = sum(item.report.read for item in items) >= PIPELINE_ROWS
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="credlink-load-write") as pool:
-        writing = pool.submit(store.write_batch, LoadBatch(feed))
+        writing = pool.submit(store.write_batch, LoadBatch(feed)) if pipelined else None
         try:
             # FileKind's order is the dependency order: policies, measures, subjects, then what refers to them.
             for kind in FileKind:
@@ -270,14 +274,18 @@ def load_paths(
         any_problem = any(item.report.problems for item in items)
         write = not any_problem if on_error == "reject" else True
         counts: dict[FileKind, WriteCounts] = {}
-        try:
-            counts = writing.result()
-        except _Abandoned:
-            assert not write
-        except Exception:
-            if write:
-                raise
-            # Rolled back, and the report says why nothing was written.
+        if writing is None:
+            if write and len(feed):
+                counts = store.write_batch(LoadBatch(feed))
+        else:
+            try:
+                counts = writing.result()
+            except _Abandoned:
+                assert not write
+            except Exception:
+                if write:
+                    raise
+                # Rolled back, and the report says why nothing was written.
     if write and FileKind.measures in counts:
         _note_measures_draft(store, items, counts[FileKind.measures])
     taken: set[Path] = set()

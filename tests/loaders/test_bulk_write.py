@@ -50,7 +50,10 @@ def _dump(path: Path, names: list[str]) -> dict[str, Any]:
 
 
 def _load(files: dict[str, Path], path: Path, fresh_rows: int, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Load the city twice; the fresh path (``fresh_rows`` small) is fed while validating, the staging path
+    after validation — so the comparison covers both ways of handing rows to the store."""
     monkeypatch.setattr(sqlite_store, "FRESH_ROWS", fresh_rows)
+    monkeypatch.setattr("loaders.load.PIPELINE_ROWS", 0 if fresh_rows < 100 else 10**12)
     store = SQLiteStore(path)
     try:
         report = load_paths(store, list(files.values()), progress=False, today=TODAY)
@@ -131,6 +134,7 @@ def test_a_late_bad_row_rolls_back_what_was_already_written(
     cells[header.index("valid_from")] = "2022-13-01"
     files["list_entries"].write_text("\n".join([*entries[:-1], ",".join(cells)]) + "\n", encoding="utf-8")
     monkeypatch.setattr(sqlite_store, "FRESH_ROWS", 1)
+    monkeypatch.setattr("loaders.load.PIPELINE_ROWS", 0)
     path = tmp_path / "store.db"
     store = SQLiteStore(path)
     before = _dump(path, ["有限"])
@@ -163,6 +167,7 @@ def test_a_failing_validation_leaves_the_store_as_it_was_and_no_writer_waiting(
         return real(table, kind, *args, **kwargs)
 
     monkeypatch.setattr(load_module, "check_table", failing)
+    monkeypatch.setattr(load_module, "PIPELINE_ROWS", 0)
     path = tmp_path / "store.db"
     store = SQLiteStore(path)
     before = _dump(path, ["有限"])
