@@ -13,7 +13,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from api.auth import AccessMiddleware, Authenticator, RateLimiter, check_production_settings
 from api.errors import EXCEPTION_HANDLERS
 from api.routers import ROUTERS
 from api.scheduler import Scheduler
@@ -32,6 +34,11 @@ and the joint punishment measures apply to them (守信联合激励和失信联�
 
 `{id}` is a USCC (统一社会信用代码) or a resident id number (居民身份证号码). Errors are
 `{"detail": "<Chinese message>", "code": "<stable code>"}`.
+
+**Access.** Send `Authorization: Bearer <token>` (a user's token from `POST /v1/auth/token`, OAuth2
+password flow) or `Authorization: Bearer <API key>` / `X-API-Key: <API key>` (a machine client's key from
+`credlink key issue`). The publicity lists, the measures list, exit notices and `/healthz` need none. Each
+operation names the roles it admits; see SECURITY.md.
 """
 
 
@@ -49,9 +56,13 @@ def _scheduler(store: Store, settings: Settings) -> Scheduler | None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for ``settings`` (default: :func:`api.settings.get_settings`)."""
     settings = settings or get_settings()
+    if settings.environment == "production":
+        check_production_settings(settings)  # refuses default or missing secrets before anything starts
+    authenticator = Authenticator(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.access = authenticator.open()
         store = open_configured_store(settings)
         app.state.store = store
         # What start-up built lives as long as the process: keep it out of the collector's full passes, which
@@ -68,6 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 scheduler.stop()
             app.state.store = None
             store.close()
+            app.state.access = None
+            authenticator.close()
 
     app = FastAPI(
         title="credlink",
@@ -78,6 +91,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = None
+    app.state.access = None
+    app.state.authenticator = authenticator
+    app.state.rate_limiter = RateLimiter(settings.check_rate, settings.check_burst)
     for router in ROUTERS:
         app.include_router(router)
+    # Outermost last: CORS (closed unless CREDLINK_CORS_ORIGINS names origins) answers preflights before
+    # authentication, which would refuse them for want of a credential.
+    app.add_middleware(AccessMiddleware, authenticator=authenticator)
+    origins = settings.cors_origin_list()
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "X-Purpose", "Content-Type"],
+            max_age=600,
+        )
     return app

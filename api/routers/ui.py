@@ -15,10 +15,11 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from api.auth import public
 from api.schemas import ROLE_NAMES
 from graph.business_items import BUSINESS_ITEMS
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[public()])
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 VENDOR_FILE = UI_DIR / "vendor" / "cytoscape.min.js"

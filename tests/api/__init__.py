@@ -25,6 +25,7 @@ from graph.store.port import Store
 from graph.store.sqlite import SQLiteStore
 from tests.conftest import neo4j_test_settings, open_test_store
 from tests.fixtures import (
+    admin_client,
     batch,
     enterprise,
     entry,
@@ -143,4 +144,4 @@ def serve(tmp_path: Path, store_kind: str = "sqlite", **settings: Any) -> Iterat
     # No background delivery unless a test asks for it: tests decide when the outbox is sent.
     settings.setdefault("deliver_every_seconds", 0)
     with TestClient(create_app(Settings(**settings))) as client:
-        yield client
+        yield admin_client(client)
