@@ -12,11 +12,19 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute, iter_route_contexts
 
-from api.auth import AccessMiddleware, Authenticator, RateLimiter, check_production_settings
-from api.errors import EXCEPTION_HANDLERS
+from api.auth import (
+    AccessMiddleware,
+    AccessRule,
+    Authenticator,
+    RateLimiter,
+    access_rule_of,
+    check_production_settings,
+)
+from api.errors import EXCEPTION_HANDLERS, error_responses
 from api.routers import ROUTERS
 from api.scheduler import Scheduler
 from api.settings import Settings, get_settings, open_configured_store
@@ -51,6 +59,40 @@ def _scheduler(store: Store, settings: Settings) -> Scheduler | None:
     if job_every is None and deliver_every is None:
         return None
     return Scheduler(store, job_every=job_every, deliver_every=deliver_every)
+
+
+def route_access_rules(app: FastAPI) -> list[tuple[str, str, AccessRule | None]]:
+    """``(methods, path, rule)`` of every route the app answers, ``rule`` ``None`` where none is declared.
+    FastAPI's own documentation routes (``/openapi.json``, ``/docs``, ``/redoc``) are public by nature and
+    named here as such."""
+    framework = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    rules: list[tuple[str, str, AccessRule | None]] = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        methods = ",".join(sorted(context.methods or ()))
+        path = str(context.path)
+        if isinstance(route, APIRoute):
+            found = [access_rule_of(dependency.call) for dependency in context.dependant.dependencies]
+            declared = [rule for rule in found if rule is not None]
+            rules.append((methods, path, declared[0] if len(declared) == 1 else None))
+        else:
+            rules.append((methods, path, AccessRule(public=True) if path in framework else None))
+    return rules
+
+
+def _document_access_errors(router: APIRouter) -> None:
+    """401 and 403 (and 429 where rate limited) in the OpenAPI document of every route of ``router`` that
+    needs a credential, from its declared rule (before the router is included: FastAPI builds its view of
+    an included route once)."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for dependency in route.dependant.dependencies:
+            rule = access_rule_of(dependency.call)
+            if rule is None or rule.public:
+                continue
+            statuses = (401, 403, 429) if rule.rate_limited else (401, 403)
+            route.responses = {**error_responses(*statuses), **route.responses}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -95,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.authenticator = authenticator
     app.state.rate_limiter = RateLimiter(settings.check_rate, settings.check_burst)
     for router in ROUTERS:
+        _document_access_errors(router)
         app.include_router(router)
     # Outermost last: CORS (closed unless CREDLINK_CORS_ORIGINS names origins) answers preflights before
     # authentication, which would refuse them for want of a credential.

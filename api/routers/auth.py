@@ -33,6 +33,7 @@ class MeResponse(BaseModel):
     department: str | None = None
     business_items: list[str] | None = None
     list_types: list[str] | None = None
+    purpose: str | None = Field(default=None, description="本次请求声明的用途（X-Purpose）/ stated purpose")
 
     @classmethod
     def of(cls, principal: Principal) -> MeResponse:
@@ -42,6 +43,7 @@ class MeResponse(BaseModel):
             department=principal.department,
             business_items=sorted(principal.business_items) if principal.business_items else None,
             list_types=sorted(principal.list_types) if principal.list_types else None,
+            purpose=principal.purpose,
         )
 
 
