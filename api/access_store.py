@@ -337,14 +337,14 @@ class AccessStore:
                 "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (_now(), key_id)
             ).rowcount
             self._written()
-        record = next((key for key in self.keys() if key.key_id == key_id), None)
+        record = next((key for key in self.api_keys() if key.key_id == key_id), None)
         if record is None:
             raise NotFound(f"密钥 {key_id} 不存在")
         if not changed:
             raise InvalidRequest(f"密钥 {key_id} 已于 {record.revoked_at} 吊销")
         return record
 
-    def keys(self) -> list[KeyRecord]:
+    def api_keys(self) -> list[KeyRecord]:
         with self._lock:
             rows = self._conn.execute("SELECT * FROM api_keys ORDER BY created_at, key_id").fetchall()
         return [

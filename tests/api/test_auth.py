@@ -192,7 +192,7 @@ def test_production_refuses_to_start_without_a_strong_signing_key(
 
 def test_production_starts_with_strong_keys_and_development_makes_one(tmp_path: Path) -> None:
     create_app(Settings(db=tmp_path / "x.db", environment="production", jwt_keys=f"a:{STRONG}"))
-    generated = SigningKeys.from_settings(Settings(db=tmp_path / "x.db"))
+    generated = SigningKeys.from_settings(Settings(db=tmp_path / "x.db", jwt_keys=""))
     assert generated.generated
     assert len(generated.keys["dev"]) == 32
-    assert SigningKeys.from_settings(Settings(db=tmp_path / "x.db")).keys != generated.keys
+    assert SigningKeys.from_settings(Settings(db=tmp_path / "x.db", jwt_keys="")).keys != generated.keys
