@@ -196,3 +196,17 @@ def test_production_starts_with_strong_keys_and_development_makes_one(tmp_path: 
     assert generated.generated
     assert len(generated.keys["dev"]) == 32
     assert SigningKeys.from_settings(Settings(db=tmp_path / "x.db", jwt_keys="")).keys != generated.keys
+
+
+def test_compose_requires_signing_keys_and_the_example_is_refused(tmp_path: Path) -> None:
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    compose = (root / "docker-compose.yml").read_text(encoding="utf-8")
+    assert 'CREDLINK_JWT_KEYS: "${CREDLINK_JWT_KEYS:?' in compose
+    example = re.search(
+        r"^CREDLINK_JWT_KEYS=(.*)$", (root / ".env.example").read_text(encoding="utf-8"), re.M
+    )
+    assert example is not None
+    with pytest.raises(InsecureSettings):
+        create_app(Settings(db=tmp_path / "x.db", environment="production", jwt_keys=example.group(1)))
