@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import sqlite3
@@ -167,9 +168,13 @@ class AccessStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        new = False
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            new = not self.path.exists()
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        if new:
+            os.chmod(self.path, 0o600)  # password hashes and key digests: the owner only
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA busy_timeout=5000")

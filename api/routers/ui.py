@@ -5,7 +5,8 @@ registry) is copied into ``api/ui/vendor/`` by ``scripts/ui-assets.sh``; when it
 still served, with a Chinese notice saying how to install it. Nothing here reaches the network: the
 page loads only files of this directory (government intranets are air-gapped).
 
-For local use until authentication arrives (a later issue).
+The files are public (they hold no data); the page logs in (``api/ui/js/login.js``) and sends its token
+with every request to the API.
 """
 
 from __future__ import annotations
