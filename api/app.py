@@ -136,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.access = None
     app.state.authenticator = authenticator
     app.state.rate_limiter = RateLimiter(settings.check_rate, settings.check_burst)
+    #: Failed password attempts per user name and process: 10 at once, then one every 6 seconds.
+    app.state.login_limiter = RateLimiter(rate=1 / 6, burst=10)
     for router in ROUTERS:
         _document_access_errors(router)
         app.include_router(router)

@@ -271,6 +271,15 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}  # actor → (tokens, monotonic time)
         self._lock = threading.Lock()
 
+    def ensure_left(self, client: str) -> None:
+        """Refuse (429) a client whose bucket is empty, without spending from it."""
+        if self.rate <= 0:
+            return
+        with self._lock:
+            tokens, then = self._buckets.get(client, (self.burst, time.monotonic()))
+        if tokens + (time.monotonic() - then) * self.rate < 1:
+            self.take(client)  # raises with the wait
+
     def take(self, client: str, cost: float = 1.0) -> None:
         if self.rate <= 0:
             return

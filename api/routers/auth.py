@@ -16,9 +16,6 @@ from api.principal import Principal, PrincipalDep
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
-#: Password attempts per user name and process: 10 at once, then one every 6 seconds (against guessing).
-_ATTEMPTS = RateLimiter(rate=1 / 6, burst=10)
-
 
 class TokenResponse(BaseModel):
     access_token: str = Field(description="签名令牌 / the bearer token (JWT)")
@@ -55,7 +52,9 @@ class MeResponse(BaseModel):
     dependencies=[public()],
 )
 async def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenResponse:
-    _ATTEMPTS.take(f"login:{form.username}")
+    # Failed attempts per user name (against guessing): see api.app (a successful login costs nothing).
+    failures: RateLimiter = request.app.state.login_limiter
+    failures.ensure_left(form.username)
     authenticator: Authenticator = request.app.state.authenticator
     access = authenticator.access
     if access is None:
@@ -63,6 +62,7 @@ async def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Dep
     # argon2 takes tens of milliseconds on purpose: off the event loop.
     principal = await run_in_threadpool(access.authenticate_password, form.username, form.password)
     if principal is None:
+        failures.take(form.username)
         raise InvalidCredentials("用户名或密码错误，或账号已停用")
     issued, seconds = authenticator.tokens.issue(form.username)
     return TokenResponse(access_token=issued, expires_in=seconds, role=principal.role.value)

@@ -68,6 +68,18 @@ def test_a_wrong_password_or_unknown_user_gets_no_token(client: TestClient) -> N
         assert response.json() == {"detail": "用户名或密码错误，或账号已停用", "code": "invalid_credentials"}
 
 
+def test_failed_logins_are_limited_successful_ones_are_not(client: TestClient) -> None:
+    _access(client).add_user("li.na", PASSWORD, make_grant(Role.AUDITOR))
+    assert all(_login(client, "li.na", PASSWORD).status_code == 200 for _ in range(12))
+    _access(client).add_user("guessed", PASSWORD, make_grant(Role.AUDITOR))
+    statuses = [_login(client, "guessed", f"guess {n}").status_code for n in range(11)]
+    assert statuses == [401] * 10 + [429]
+    refused = _login(client, "guessed", PASSWORD)  # even the right password waits now
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert _login(client, "li.na", PASSWORD).status_code == 200  # per user name
+
+
 def test_passwords_are_argon2_hashes_and_keys_sha256_digests(client: TestClient) -> None:
     access = _access(client)
     access.add_user("wang.fang", PASSWORD, make_grant(Role.INVESTIGATOR))

@@ -97,6 +97,10 @@ def _get(base_url: str, path: str, **params: str) -> Any:
         return json.loads(response.read())
 
 
+#: One login per session (a token lasts an hour): the pages share it, as tabs of one browser would.
+_TOKENS: dict[str, str] = {}
+
+
 def token_for(base_url: str, user: str, password: str) -> str:
     """A bearer token by the password flow, as the login form asks for it."""
     import json
@@ -261,7 +265,9 @@ def page(browser: Any, city: City) -> Iterator[Any]:
     """A logged-in tab: the investigator's token (from the password flow) is in its sessionStorage, as the
     login form leaves it (the form itself is tested by ``anonymous_page``)."""
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
-    token = token_for(city.base_url, city.user, city.password)
+    token = _TOKENS.get(city.base_url) or _TOKENS.setdefault(
+        city.base_url, token_for(city.base_url, city.user, city.password)
+    )
     context.add_init_script(
         f"sessionStorage.setItem('credlink.token', {token!r}); sessionStorage.setItem('credlink.user', {city.user!r});"
     )
