@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -95,6 +96,44 @@ def _document_access_errors(router: APIRouter) -> None:
             route.responses = {**error_responses(*statuses), **route.responses}
 
 
+#: How a client authenticates, as the OpenAPI document names it (the docs' "Authorize" button uses them).
+SECURITY_SCHEMES: dict[str, Any] = {
+    "OAuth2Password": {"type": "oauth2", "flows": {"password": {"tokenUrl": "/v1/auth/token", "scopes": {}}}},
+    "APIKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    "BearerAPIKey": {"type": "http", "scheme": "bearer", "description": "API 密钥 clk_… / an API key"},
+}
+
+
+def _with_security(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """``app.openapi`` that also names the security schemes and, on each protected operation, the schemes
+    it accepts and the roles it admits (``x-credlink-roles``, and a line of its description)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        for methods, path, rule in route_access_rules(app):
+            if rule is None or rule.public:
+                continue
+            for method in methods.split(","):
+                operation = schema.get("paths", {}).get(path, {}).get(method.lower())
+                if operation is None:
+                    continue
+                operation["security"] = [{name: []} for name in SECURITY_SCHEMES]
+                roles = sorted(role.value for role in rule.roles)
+                operation["x-credlink-roles"] = roles
+                line = f"**Access**: {', '.join(roles)}" + (
+                    f" (narrowed: {', '.join(rule.narrowing)})" if rule.narrowing else ""
+                )
+                operation["description"] = (operation.get("description", "") + "\n\n" + line).strip()
+        app.openapi_schema = schema
+        return schema
+
+    return openapi
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for ``settings`` (default: :func:`api.settings.get_settings`)."""
     settings = settings or get_settings()
@@ -141,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         _document_access_errors(router)
         app.include_router(router)
+    app.openapi = _with_security(app)  # type: ignore[method-assign]
     # Outermost last: CORS (closed unless CREDLINK_CORS_ORIGINS names origins) answers preflights before
     # authentication, which would refuse them for want of a credential.
     app.add_middleware(AccessMiddleware, authenticator=authenticator)

@@ -135,3 +135,40 @@ def test_the_auditor_reaches_nothing_but_the_audit_log_and_who_it_is(client: Tes
         assert rule is not None
         if not rule.public and path != "/v1/auth/me" and not path.startswith("/v1/audit"):
             assert Role.AUDITOR not in rule.roles, path
+
+
+def test_an_override_of_get_principal_is_honoured_by_the_rules(client: TestClient) -> None:
+    """Masking and audit tests may stand a principal in for authentication; the rules then apply to it."""
+    from api.principal import Principal, get_principal
+
+    app = client.app
+    app.dependency_overrides[get_principal] = lambda: Principal(actor="test", role=Role.AUDITOR)  # type: ignore[attr-defined]
+    try:
+        assert client.get("/v1/auth/me").json()["actor"] == "test"
+        assert client.get("/v1/jobs").status_code == 403
+    finally:
+        app.dependency_overrides.clear()  # type: ignore[attr-defined]
+    assert client.get("/v1/jobs").status_code == 401
+
+
+def test_the_openapi_document_names_how_to_authenticate_and_who_may_call(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert set(document["components"]["securitySchemes"]) == {
+        "OAuth2Password",
+        "APIKeyHeader",
+        "BearerAPIKey",
+    }
+    assert document["components"]["securitySchemes"]["OAuth2Password"]["flows"]["password"]["tokenUrl"] == (
+        "/v1/auth/token"
+    )
+    for methods, path, rule in _routes(client):
+        assert rule is not None
+        for method in methods.split(","):
+            operation = document["paths"].get(path, {}).get(method.lower())
+            if operation is None:  # the UI's routes and HEAD are not in the document
+                continue
+            if rule.public:
+                assert "security" not in operation, path
+            else:
+                assert operation["x-credlink-roles"] == sorted(role.value for role in rule.roles), path
+                assert {"401", "403"} <= set(operation["responses"]), path
