@@ -25,7 +25,8 @@ def client(tmp_path: Path, store_kind: str) -> Iterator[TestClient]:
     finally:
         store.close()
     settings = {"db": tmp_path / "credlink-test.db"} if store_kind == "sqlite" else neo4j_test_settings()
-    with TestClient(create_app(Settings(**settings, deliver_every_seconds=0))) as opened:
+    access_db = tmp_path / "credlink-access.db"
+    with TestClient(create_app(Settings(**settings, deliver_every_seconds=0, access_db=access_db))) as opened:
         admin_client(opened)
         yield opened
 
