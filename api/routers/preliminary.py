@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -210,9 +211,13 @@ def submit_file(
     actor: str,
     on: dt.date | None,
     source_file: str | None = None,
+    check_list_types: Callable[[Iterable[str]], None] | None = None,
 ) -> SubmissionResponse:
-    """Read, validate and submit a preliminary list file (CSV or XLSX)."""
+    """Read, validate and submit a preliminary list file (CSV or XLSX). ``check_list_types`` sees the list
+    types of the rows read before anything is written (an identifying department's own only)."""
     rows = read_candidates(store, path, department=department, kind=kind, today=on)
+    if check_list_types is not None and "list_type" in rows.rows:
+        check_list_types({str(value) for value in rows.rows["list_type"].dropna()})
     return submit_rows(
         store, rows, department=department, actor=actor, on=on, source_file=source_file or path.name
     )
@@ -299,7 +304,7 @@ _FILE_SCHEMA = {"schema": {"type": "string", "format": "binary"}}
 
 @router.post(
     "/v1/preliminary-lists/upload",
-    dependencies=[require(Role.CREDIT_ADMIN)],
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT)],
     summary="提交初步名单（文件）/ submit a preliminary list as a CSV or XLSX file",
     description=(
         "The request body is the file itself (`curl --data-binary @初步名单.xlsx`), its name in `filename` "
@@ -323,6 +328,7 @@ _FILE_SCHEMA = {"schema": {"type": "string", "format": "binary"}}
 async def upload(
     request: Request,
     store: StoreDep,
+    principal: PrincipalDep,
     filename: Annotated[
         str, Query(min_length=1, max_length=200, description="文件名 / the file's name, .csv or .xlsx")
     ],
@@ -345,7 +351,15 @@ async def upload(
         with tempfile.TemporaryDirectory(prefix="credlink-prelist-") as folder:
             path = FilePath(folder) / name
             path.write_bytes(data)
-            return submit_file(store, path, department=department, kind=kind, actor=submitted_by, on=day)
+            return submit_file(
+                store,
+                path,
+                department=department,
+                kind=kind,
+                actor=submitted_by,
+                on=day,
+                check_list_types=partial(ensure_list_types, principal),
+            )
 
     try:
         return await run_in_threadpool(work)

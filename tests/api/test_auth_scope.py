@@ -134,3 +134,24 @@ def test_cors_opens_to_the_configured_origins_only(tmp_path: Path) -> None:
         assert allowed.headers["access-control-allow-origin"] == "https://workbench.example"
         other = client.get("/healthz", headers={"Origin": "https://elsewhere.example"})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_an_identifying_department_uploads_only_lists_of_its_own_types(
+    client: TestClient, auth_headers: AuthHeaders
+) -> None:
+    from tests.api import CLEAN_FIRM
+
+    header = "名单编号,主体标识,名单类型,认定依据,失信行为日期,有效期自,有效期至\n"
+    row = f"R-U1,{CLEAN_FIRM},{LIST_TYPE},（2024）苏04执1号,2024-03-01,2024-05-01,\n"
+    rows = ("\ufeff" + header + row).encode()
+    params = {"filename": "初步名单.csv", "department": COURT, "submitted_by": "王科员", "kind": "black"}
+    court = auth_headers(Role.IDENTIFYING_DEPARTMENT, list_types=[LIST_TYPE])
+    other = auth_headers(Role.IDENTIFYING_DEPARTMENT, list_types=["重大税收违法失信主体"])
+    foreign = client.post("/v1/preliminary-lists/upload", params=params, content=rows, headers=other)
+    assert foreign.status_code == 403
+    assert LIST_TYPE in foreign.json()["detail"]
+    own = client.post("/v1/preliminary-lists/upload", params=params, content=rows, headers=court)
+    assert own.status_code == 201, own.text
+    list_id = own.json()["list_id"]
+    assert client.get(f"/v1/preliminary-lists/{list_id}", headers=court).status_code == 200
+    assert client.get(f"/v1/preliminary-lists/{list_id}", headers=other).status_code == 403
