@@ -124,6 +124,19 @@ def cmd_user_disable(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
+def cmd_user_password(args: argparse.Namespace, db: Path) -> int:
+    password, generated = _password(args)
+    access = AccessStore(access_store_path(db))
+    try:
+        access.set_password(args.name, password)
+    finally:
+        access.close()
+    print(f"用户 {args.name} 的密码已更换（已签发的令牌在到期前仍有效；需立即失效请先停用该用户）")
+    if generated:
+        print(f"新密码（只显示这一次，请妥善转交）：{password}")
+    return 0
+
+
 def cmd_key_issue(args: argparse.Namespace, db: Path) -> int:
     grant = _grant(args)
     access = AccessStore(access_store_path(db))
@@ -198,6 +211,11 @@ def access_commands(
     )
     listed = user("list", cmd_user_list, "列出用户 / list users")
     listed.add_argument("--json", action="store_true")
+    password = user("password", cmd_user_password, "更换密码 / set a new password")
+    password.add_argument("name")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="从标准输入读取密码 / read the password from stdin"
+    )
     disable = user("disable", cmd_user_disable, "停用用户（令牌立即失效）/ disable a user")
     disable.add_argument("name")
     disable.add_argument("--enable", action="store_true", help="重新启用 / enable again")

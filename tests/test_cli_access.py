@@ -49,9 +49,13 @@ def test_user_add_list_disable(
     listed = capsys.readouterr().out
     assert "wang.fang\t启用\tinvestigator" in listed
     assert "共 2 个用户" in listed
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
+    assert main(["--db", str(db), "user", "password", "wang.fang", "--password-stdin"]) == 0
+    assert access.authenticate_password("wang.fang", "a long enough password") is None
+    assert access.authenticate_password("wang.fang", "another long password") is not None
     assert main(["--db", str(db), "user", "disable", "wang.fang"]) == 0
     assert access.user_principal("wang.fang") is None
-    assert access.authenticate_password("wang.fang", "a long enough password") is None
+    assert access.authenticate_password("wang.fang", "another long password") is None
 
 
 def test_a_role_without_its_narrowing_is_refused(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
