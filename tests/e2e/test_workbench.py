@@ -6,6 +6,7 @@ expanding a node, a path between two linked subjects, the "why" of a restriction
 
 from __future__ import annotations
 
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +226,15 @@ def test_graphml_and_csv_exports_carry_the_token(page: Any, city: City) -> None:
         page.click("#link-csv-nodes")
     rows = Path(nodes.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) > 2  # the header and the nodes of the neighbourhood
+
+
+def test_the_stated_purpose_goes_with_every_request(page: Any, city: City) -> None:
+    open_page(page, city, "/ui/")
+    page.fill("#purpose", "核查（2024）第12号案件")
+    page.press("#purpose", "Enter")
+    page.locator("#purpose").blur()
+    with page.expect_request(lambda request: "/v1/search" in request.url) as searched:
+        page.fill("#search-input", city.person)
+    headers = searched.value.headers
+    assert headers["authorization"].startswith("Bearer ")
+    assert urllib.parse.unquote(headers["x-purpose"]) == "核查（2024）第12号案件"

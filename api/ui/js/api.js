@@ -1,6 +1,6 @@
 // The JSON API the page is built on (same origin), the shared catalogue and the small labels every view uses.
 import { $, h } from "./dom.js";
-import { token, forget, ensureLogin } from "./login.js";
+import { token, forget, ensureLogin, purpose } from "./login.js";
 
 export class ApiError extends Error {
   constructor(status, detail, code) {
@@ -31,7 +31,12 @@ export async function getJSON(path, params = {}) {
  * reloads the page once logged in (the address keeps the view). */
 export async function authorizedFetch(address, headers = {}) {
   const current = token();
-  const response = await fetch(address, { headers: current ? { ...headers, Authorization: `Bearer ${current}` } : headers });
+  const stated = purpose();
+  const sent = { ...headers };
+  if (current) sent.Authorization = `Bearer ${current}`;
+  // HTTP header values are Latin-1: the (Chinese) purpose goes URL-encoded, the server decodes it.
+  if (stated) sent["X-Purpose"] = encodeURIComponent(stated);
+  const response = await fetch(address, { headers: sent });
   if (response.status === 401) {
     forget();
     ensureLogin("登录已过期或凭证无效，请重新登录").then(() => location.reload());

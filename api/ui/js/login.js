@@ -12,6 +12,7 @@ export const userName = () => sessionStorage.getItem(USER_KEY) || "";
 export function forget() {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(USER_KEY);
+  sessionStorage.removeItem("credlink.purpose");
 }
 
 /** Ask for a token; resolves with nothing, or throws an Error with the API's Chinese message. */
@@ -81,11 +82,30 @@ export function ensureLogin(message = "") {
   return pending;
 }
 
-/** The name and a logout button in the top bar (the workbench page has #user-box). */
+const PURPOSE_KEY = "credlink.purpose";
+/** The stated purpose of this tab's queries (sent as X-Purpose; unmasked personal data needs one). */
+export const purpose = () => sessionStorage.getItem(PURPOSE_KEY) || "";
+
+/** The name, the purpose of the queries and a logout button in the top bar (the workbench's #user-box). */
 export function showUser() {
   const box = $("user-box");
   if (!box) return;
+  const stated = h("input", {
+    id: "purpose",
+    type: "text",
+    value: purpose(),
+    maxlength: 200,
+    placeholder: "查询用途（如案件编号）",
+    title: "调查人员查看完整身份信息须说明用途；随每次查询提交并记入审计日志",
+    "aria-label": "查询用途",
+  });
+  stated.addEventListener("change", () => {
+    const text = stated.value.trim();
+    if (text) sessionStorage.setItem(PURPOSE_KEY, text);
+    else sessionStorage.removeItem(PURPOSE_KEY);
+  });
   box.replaceChildren(
+    stated,
     h("span", { id: "user-name" }, userName() ? `当前用户：${userName()}` : "已登录"),
     h("button", { type: "button", id: "btn-logout", onclick: () => { forget(); location.reload(); } }, "退出登录"),
   );
