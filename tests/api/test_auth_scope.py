@@ -109,10 +109,8 @@ def test_security_headers_and_no_cors_by_default(client: TestClient) -> None:
     response = client.get(f"/v1/subjects/{NEW_LR}/check", headers={"Origin": "https://elsewhere.example"})
     assert response.status_code == 200
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["x-frame-options"] == "SAMEORIGIN"
-    assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["cache-control"] == "no-store"
-    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert "access-control-allow-origin" not in response.headers
     preflight = client.options(
         "/v1/check",
@@ -123,6 +121,13 @@ def test_security_headers_and_no_cors_by_default(client: TestClient) -> None:
     page = client.get("/ui/")
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["cross-origin-resource-policy"] == "same-origin"
+    # Each header once, the page's own kept.
+    assert [name for name, _ in page.headers.multi_items()].count("x-content-type-options") == 1
+    refused = client.get("/healthz", headers={"Authorization": "Bearer nonsense"})
+    assert refused.headers["cache-control"] == "no-store"
 
 
 def test_cors_opens_to_the_configured_origins_only(tmp_path: Path) -> None:
