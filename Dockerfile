@@ -24,7 +24,8 @@ COPY queries ./queries
 COPY --from=ui-assets /src/node_modules/cytoscape/dist/cytoscape.min.js ./api/ui/vendor/cytoscape.min.js
 RUN pip install . && rm -rf /app/build
 
-RUN useradd --system --create-home --home-dir /home/credlink --uid 10001 credlink
+RUN useradd --system --create-home --home-dir /home/credlink --uid 10001 credlink \
+ && install -d -o credlink -g credlink /home/credlink/access
 USER credlink
 WORKDIR /home/credlink
 

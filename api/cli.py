@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,14 +167,17 @@ def example_person(db: Path, at: dt.date | None = None) -> str | None:
         store.close()
 
 
-def _print_where_to_go(db: Path, host: str, port: int) -> None:
+def _print_where_to_go(db: Path, host: str, port: int, key: str | None = None) -> None:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     base = f"http://{shown}:{port}"
     print(f"API 文档 docs: {base}/docs")
     person = example_person(db)
     if person:
+        # The check needs a credential: a business system's API key (credlink key issue).
+        credential = key or "<API 密钥 / API key: credlink key issue>"
         print(
-            f"示例核查 example check: curl '{base}/v1/subjects/{person}/check?business_item={EXAMPLE_BUSINESS_ITEM}'"
+            f"示例核查 example check: curl -H 'Authorization: Bearer {credential}' "
+            f"'{base}/v1/subjects/{person}/check?business_item={EXAMPLE_BUSINESS_ITEM}'"
         )
     print(f"健康检查 health: curl {base}/healthz", flush=True)
 
@@ -184,8 +188,21 @@ def cmd_serve(args: argparse.Namespace, db: Path) -> int:
     settings = get_settings()
     if settings.store == "sqlite" and not db.exists():
         raise NotFound(f"数据库 {db} 不存在；请先运行 credlink load <文件> 或 credlink demo")
-    # A default Neo4j password stops a production server here, before uvicorn starts (exit status 1).
-    settings.check_store()
+    from api.auth import check_production_settings
+
+    # A default Neo4j password or JWT key stops a production server here, before uvicorn starts (exit 1).
+    if settings.environment == "production":
+        check_production_settings(settings)
+    else:
+        settings.check_store()
+        if not settings.jwt_keys.get_secret_value().strip():
+            # One random key for this server and all its workers (each worker would otherwise make its own,
+            # and a token signed by one would fail on the others); tokens die with the server.
+            os.environ["CREDLINK_JWT_KEYS"] = f"dev:{secrets.token_urlsafe(48)}"
+            print(
+                "注意：CREDLINK_JWT_KEYS 未设置，本次服务使用随机签名密钥（重启后需重新登录；生产环境必须设置）",
+                file=sys.stderr,
+            )
     host: str = args.host or settings.host
     port: int = args.port or settings.port
     # The factory builds its settings from the environment, in this process and in every worker.
@@ -199,7 +216,7 @@ def cmd_serve(args: argparse.Namespace, db: Path) -> int:
     every = get_settings().job_every_minutes
     if every:
         print(f"定期任务 periodic job：每 {every} 分钟运行一次（后台）", flush=True)
-    _print_where_to_go(db, host, port)
+    _print_where_to_go(db, host, port, getattr(args, "demo_key", None))
     # httptools explicitly: uvicorn would fall back to h11 silently, which is ~40 ms per keep-alive request.
     # The access log costs about a third of a check's CPU time per request (a formatted line and a write each);
     # a deployment behind a proxy that logs requests can switch it off.
@@ -245,7 +262,47 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
         print(_dispatch_line(job.dispatches, job.reminders, job.deliveries))
     if args.job_every_minutes is None and "CREDLINK_JOB_EVERY_MINUTES" not in os.environ:
         args.job_every_minutes = 24 * 60  # a deployment runs it daily; the demo shows that
+    args.demo_key = demo_credentials(db, args.port or get_settings().port)
     return cmd_serve(args, db)
+
+
+#: The demo's account (credit_admin: the workbench and every endpoint) and its business system's key.
+DEMO_USER = "demo"
+DEMO_KEY_LABEL = "演示业务系统 demo business system"
+
+
+def demo_credentials(db: Path, port: int) -> str:
+    """Make (idempotently) the demo account with a new random password and a new demo business-system key
+    (the previous demo key revoked), print both once, and return the key. Never a fixed password."""
+    from api.access_store import AccessStore, make_grant
+    from api.cli_access import access_store_path
+
+    password = secrets.token_urlsafe(12)
+    access = AccessStore(access_store_path(db))
+    try:
+        if access.user_exists(DEMO_USER):
+            access.set_password(DEMO_USER, password)
+            access.set_disabled(DEMO_USER, False)
+        else:
+            access.add_user(DEMO_USER, password, make_grant("credit_admin"))
+        for old in access.api_keys():
+            if old.label == DEMO_KEY_LABEL and old.revoked_at is None:
+                access.revoke_key(old.key_id)
+        record, key = access.issue_key(
+            DEMO_KEY_LABEL, make_grant("business_system", business_items=[EXAMPLE_BUSINESS_ITEM])
+        )
+    finally:
+        access.close()
+    print("—— 演示账号 demo credentials（只显示这一次 shown once；每次运行 demo 都会重新生成）——")
+    print(
+        f"调查工作台 workbench: http://127.0.0.1:{port}/ui/  用户名 user: {DEMO_USER}  密码 password: {password}"
+    )
+    print(f"业务系统密钥 business-system key ({record.key_id}, 业务事项 {EXAMPLE_BUSINESS_ITEM}): {key}")
+    print(
+        f"取得令牌 token: curl -d 'username={DEMO_USER}&password={password}' http://127.0.0.1:{port}/v1/auth/token",
+        flush=True,
+    )
+    return key
 
 
 # --- entry, repair, job (the lifecycle: R1, R5, R6, R7) ----------------------------------------------------
@@ -1086,6 +1143,9 @@ def build_parser() -> argparse.ArgumentParser:
     from api.cli_export import export_command
 
     export_command(commands, common)
+    from api.cli_access import access_commands
+
+    access_commands(commands, common)
     return parser
 
 

@@ -8,7 +8,8 @@ a client sees has the same shape.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import secrets
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import Request
@@ -37,8 +38,49 @@ class OverCap(InvalidRequest):
     code = "over_cap"
 
 
+class Unauthenticated(CredlinkError):
+    """No credential where one is needed, or one that is unknown, revoked, disabled or expired."""
+
+    status = 401
+    code = "unauthenticated"
+    headers: Mapping[str, str] = {"WWW-Authenticate": "Bearer"}
+
+
+class InvalidCredentials(Unauthenticated):
+    code = "invalid_credentials"
+
+
+class Forbidden(CredlinkError):
+    """A known caller whose role, or whose narrowing (business items, department, list types), does not
+    reach what it asked for."""
+
+    status = 403
+    code = "forbidden"
+
+
+class RateLimited(CredlinkError):
+    """A client over its rate of checks; ``Retry-After`` says in how many seconds to try again."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers: Mapping[str, str] = {"Retry-After": str(retry_after)}
+
+
+class InsecureSettings(CredlinkError):
+    """Production settings with a missing, default or short secret: the service refuses to start."""
+
+    status = 500
+    code = "insecure_settings"
+
+
 _DESCRIPTIONS: dict[int, str] = {
     400: "请求参数有误（如日期不是 YYYY-MM-DD） / bad parameter such as a date",
+    401: "未登录或凭证无效、已过期、已吊销 / missing, invalid, expired or revoked credential",
+    403: "无权访问：角色或授权范围（业务事项、部门、名单类型）不允许 / role or scope does not permit it",
+    429: "核查过于频繁，请按 Retry-After 秒数后重试 / too many checks, retry after Retry-After seconds",
     404: "主体或名单记录不存在 / the subject or entry is not stored",
     409: "号码既是有效统一社会信用代码又是有效身份证号码，且两类主体均有登记 / ambiguous id",
     422: "号码格式或校验位错误，或请求体不合法 / malformed id or request",
@@ -52,14 +94,18 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorResponse, "description": _DESCRIPTIONS[status]} for status in statuses}
 
 
-def _error(status: int, detail: str, code: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content=ErrorResponse(detail=detail, code=code).model_dump())
+def _error(status: int, detail: str, code: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        status_code=status,
+        content=ErrorResponse(detail=detail, code=code).model_dump(),
+        headers=dict(headers) if headers else None,
+    )
 
 
 async def credlink_error(_: Request, exc: CredlinkError) -> JSONResponse:
     if exc.status >= 500:
         log.warning("%s: %s", exc.code, exc.detail)
-    return _error(exc.status, exc.detail, exc.code)
+    return _error(exc.status, exc.detail, exc.code, getattr(exc, "headers", None))
 
 
 def _location(loc: Sequence[Any]) -> str:
@@ -82,9 +128,14 @@ async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     )
 
 
-async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error", exc_info=exc)
-    return _error(500, "服务器内部错误，请稍后重试或联系管理员", "internal_error")
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """Never a stack trace or an exception's text in the response: a generic message and an error id, which
+    the log line carries with the trace so an administrator can find it."""
+    error_id = secrets.token_hex(6)
+    log.error("unexpected error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
+    return _error(
+        500, f"服务器内部错误，请稍后重试；如需联系管理员，请提供错误编号 {error_id}", "internal_error"
+    )
 
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {

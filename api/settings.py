@@ -48,6 +48,26 @@ class Settings(BaseSettings):
     #: How long to wait at start-up for the server to answer (a container may still be starting).
     neo4j_wait_seconds: float = Field(default=60.0, ge=0)
 
+    # --- access (SECURITY.md) ---------------------------------------------------------------------------
+    #: Users, API keys, signing-key ids and the audit log (``CREDLINK_ACCESS_DB``): its own SQLite file,
+    #: whatever the graph store; default ``credlink-access.db`` beside the SQLite store's file.
+    access_db: Path | None = None
+    #: The JWT signing keys (``CREDLINK_JWT_KEYS`` = ``kid1:secret1,kid2:secret2``): the first signs, all
+    #: verify — rotate by putting a new key first and dropping the old one once its tokens have expired.
+    #: Only from the environment; never logged (``SecretStr``). Missing: ``development`` makes a random
+    #: per-process key (tokens then die with the process); ``production`` refuses to start.
+    jwt_keys: SecretStr = SecretStr("")
+    #: Minutes a token issued by ``POST /v1/auth/token`` is valid.
+    token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    #: Checks per second each client (user or API key) may make per serving process, refilled continuously
+    #: (``CREDLINK_CHECK_RATE``; 0 = no limit), and how many it may make at once after a pause
+    #: (``CREDLINK_CHECK_BURST``). Over it: 429 with ``Retry-After``.
+    check_rate: float = Field(default=500.0, ge=0)
+    check_burst: int = Field(default=1000, ge=1)
+    #: Origins a browser may call the API from (``CREDLINK_CORS_ORIGINS``, comma-separated); empty = none,
+    #: the workbench is served from the API's own origin and needs no CORS.
+    cors_origins: str = ""
+
     @model_validator(mode="before")
     @classmethod
     def _url_in_db(cls, data: Any) -> Any:
@@ -66,6 +86,16 @@ class Settings(BaseSettings):
                 f"CREDLINK_NEO4J_URI 应为 bolt://、neo4j:// 等 Neo4j 地址，实为 {self.neo4j_uri!r}"
             )
         return self
+
+    def access_path(self) -> Path:
+        """The access store's file: ``access_db``, else ``credlink-access.db`` beside the SQLite store."""
+        if self.access_db is not None:
+            return self.access_db
+        folder = self.db.parent if self.store == "sqlite" else Path(".")
+        return folder / "credlink-access.db"
+
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     def neo4j_options(self) -> Neo4jOptions:
         return Neo4jOptions(

@@ -28,11 +28,26 @@ GIB = 2**30
 _LUA = """\
 local ids = {%s}
 local n = 0
+wrk.headers["Authorization"] = "Bearer %s"
 request = function()
   n = n + 1
   return wrk.format("GET", "/v1/subjects/" .. ids[(n %% #ids) + 1] .. "/check?at=%s")
 end
 """
+
+
+def _bench_key(db: Path) -> str:
+    """An API key for the load generator in the access store beside ``db`` (where the server looks): every
+    request is authenticated as a real client's would be. An investigator's key: the check is asked without
+    a business item, as before authentication, so the figures compare."""
+    from api.access_store import AccessStore, make_grant
+
+    access = AccessStore(db.parent / "credlink-access.db")
+    try:
+        _, key = access.issue_key("bench", make_grant("investigator"))
+    finally:
+        access.close()
+    return key
 
 
 def _free_port() -> int:
@@ -126,14 +141,19 @@ def _wrk(port: int, script: Path, concurrency: int, seconds: int) -> tuple[dict[
     return figures, out
 
 
-async def _python_load(port: int, ids: Sequence[str], concurrency: int, seconds: int) -> dict[str, float]:
+async def _python_load(
+    port: int, ids: Sequence[str], concurrency: int, seconds: int, key: str
+) -> dict[str, float]:
     import httpx
 
     latencies: list[float] = []
     failures = 0
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", limits=limits, headers=headers
+    ) as client:
 
         async def worker(offset: int) -> None:
             nonlocal failures
@@ -175,10 +195,19 @@ def measure_http(
     port = _free_port()
     folder = Path(tempfile.mkdtemp(prefix="credlink-bench-http-"))
     script = folder / "rotate.lua"
+    key = _bench_key(db)
     script.write_text(
-        _LUA % (",".join(json.dumps(code) for code in ids), TODAY.isoformat()), encoding="utf-8"
+        _LUA % (",".join(json.dumps(code) for code in ids), key, TODAY.isoformat()), encoding="utf-8"
     )
-    env = {**os.environ, "CREDLINK_DELIVER_EVERY_SECONDS": "0", "CREDLINK_JOB_EVERY_MINUTES": "0"}
+    env = {
+        **os.environ,
+        "CREDLINK_DELIVER_EVERY_SECONDS": "0",
+        "CREDLINK_JOB_EVERY_MINUTES": "0",
+        # The limiter runs on every check (its cost is measured) but never refuses the load generator.
+        "CREDLINK_CHECK_RATE": "1000000",
+        "CREDLINK_CHECK_BURST": "1000000",
+    }
+    env.pop("CREDLINK_ACCESS_DB", None)
     log(f"serving {db.name} with {workers} workers on :{port}; load generator: {generator}")
     server = subprocess.Popen(
         [
@@ -209,7 +238,7 @@ def measure_http(
         if generator == "wrk":
             _wrk(port, script, 2, 3)
         else:
-            asyncio.run(_python_load(port, ids, 2, 3))
+            asyncio.run(_python_load(port, ids, 2, 3, key))
         for concurrency in concurrencies:
             runs = []
             output = ""
@@ -218,7 +247,7 @@ def measure_http(
                 if generator == "wrk":
                     run, output = _wrk(port, script, concurrency, seconds)
                 else:
-                    run = asyncio.run(_python_load(port, ids, concurrency, seconds))
+                    run = asyncio.run(_python_load(port, ids, concurrency, seconds, key))
                 runs.append(run)
             figure = Figure(f"check over HTTP, {workers} workers, concurrency {concurrency}")
             figure.notes.update(_median_runs(runs))

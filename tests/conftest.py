@@ -18,6 +18,9 @@ import pytest
 
 from graph.store.port import Store
 from graph.store.sqlite import SQLiteStore
+from tests.fixtures import auth_headers
+
+__all__ = ["auth_headers"]  # a fixture for every test module with a ``client`` fixture
 
 NEO4J_URI = os.environ.get("CREDLINK_TEST_NEO4J_URI", "")
 NEO4J_SKIP_REASON = "Neo4j conformance: CREDLINK_TEST_NEO4J_URI is not set"

@@ -6,12 +6,17 @@ python-stdnum), so tests read as stories about firms and people rather than as s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from stdnum.cn import ric, uscc
 
+from api.access_store import AccessStore, make_grant
+from api.principal import Role
 from graph.store.port import BATCH_COLUMNS, FileKind, LoadBatch
 
 LIST_TYPE = "失信被执行人"
@@ -143,3 +148,44 @@ def batch(**rows: Iterable[Mapping[str, Any]]) -> LoadBatch:
         kind = FileKind(name)
         frames[kind] = pd.DataFrame(list(items), columns=list(BATCH_COLUMNS[kind])).astype(object)
     return LoadBatch(frames)
+
+
+# --- credentials -------------------------------------------------------------------------------------------
+
+
+def issue_headers(
+    app: FastAPI,
+    role: Role | str,
+    *,
+    department: str | None = None,
+    business_items: Iterable[str] | None = None,
+    list_types: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """``Authorization`` headers carrying a real API key, issued for a fresh principal on the access store
+    of ``app`` (a started app: inside ``with TestClient(app)``)."""
+    access: AccessStore | None = app.state.access
+    assert access is not None, "the app is not started: issue credentials inside `with TestClient(app)`"
+    grant = make_grant(role, department=department, business_items=business_items, list_types=list_types)
+    _, key = access.issue_key(f"test {grant.role.value}", grant)
+    return {"Authorization": f"Bearer {key}"}
+
+
+def admin_client(client: TestClient) -> TestClient:
+    """``client`` with a credit_admin credential on every request — for tests about something else than
+    access (the access tests ask for :func:`auth_headers` of the role they test)."""
+    client.headers.update(issue_headers(client.app, Role.CREDIT_ADMIN))  # type: ignore[arg-type]
+    return client
+
+
+AuthHeaders = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def auth_headers(client: TestClient) -> AuthHeaders:
+    """``auth_headers(role, **narrowing)``: headers with a real credential for ``role`` on the app of the
+    module's ``client`` fixture, e.g. ``auth_headers(Role.BUSINESS_SYSTEM, business_items=["public_procurement"])``."""
+
+    def issue(role: Role | str, **narrowing: Any) -> dict[str, str]:
+        return issue_headers(client.app, role, **narrowing)  # type: ignore[arg-type]
+
+    return issue

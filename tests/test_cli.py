@@ -32,6 +32,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
 
     monkeypatch.setattr(uvicorn, "run", run)
     monkeypatch.setenv("CREDLINK_DB", "unused.db")
+    # `serve` sets a random signing key for its workers in the environment: undone after the test.
+    monkeypatch.setenv("CREDLINK_JWT_KEYS", "")
     yield calls
     get_settings.cache_clear()
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.routers import (
     analytics,
+    auth,
     dispatches,
     entries,
     graph,
@@ -21,6 +22,7 @@ from api.routers import (
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
+    auth.router,
     subjects.router,
     entries.router,
     lifecycle.router,

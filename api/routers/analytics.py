@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.auth import require
 from api.deps import AtDep, StoreDep, SubjectTypeQuery
 from api.errors import error_responses
 from api.graph_schemas import (
@@ -16,13 +17,16 @@ from api.graph_schemas import (
     MultiBlackPersonsResponse,
     ViolationsResponse,
 )
+from api.principal import Role as AccessRole
 from api.routers.graph import RolesQuery, SubjectQuery, check_cap
 from graph.model import Role
 from queries.analytics import black_groups, group, multi_black_persons, violations
 from queries.explore import HARD_MAX_NODES, parse_roles
 from queries.subjects import resolve_subject
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(
+    tags=["analytics"], dependencies=[require(AccessRole.INVESTIGATOR, AccessRole.CREDIT_ADMIN)]
+)
 
 MAX_GROUPS = 200
 MAX_ITEMS = 1000

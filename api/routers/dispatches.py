@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, status
 
+from api.auth import own_department_feed, own_dispatch, require
 from api.deps import StoreDep, parse_date
 from api.dispatch_schemas import (
     DeliveryOut,
@@ -34,6 +35,7 @@ from api.dispatch_schemas import (
     WebhookOut,
 )
 from api.errors import error_responses
+from api.principal import Role
 from graph import dispatch
 from graph.delivery import deliver_due
 from graph.errors import NotFound
@@ -71,6 +73,7 @@ def run_out(summary: DispatchSummary) -> DispatchRunOut:
 
 @router.get(
     "/v1/dispatches",
+    dependencies=[require(Role.IMPLEMENTING_DEPARTMENT, Role.CREDIT_ADMIN, narrow=[own_department_feed])],
     summary="实施部门拉取推送 / a department's dispatch feed, by cursor",
     description=(
         "Dispatches of `department` with an id above `after`, oldest first. Keep `next_after` and ask again "
@@ -99,6 +102,7 @@ def feed(
 
 @router.post(
     "/v1/dispatches/run",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="立即推送 / dispatch now every change of the measures in force on a day",
     response_model=DispatchRunOut,
     responses=error_responses(400, 422, 503),
@@ -110,6 +114,7 @@ def run(store: StoreDep, body: DispatchRunRequest | None = None) -> DispatchRunO
 
 @router.get(
     "/v1/dispatches/stats",
+    dependencies=[require(Role.INVESTIGATOR, Role.CREDIT_ADMIN)],
     summary="反馈统计 / dispatched, acknowledged, applied, overdue per department or per measure (§八(三))",
     response_model=StatsResponse,
     responses=error_responses(400, 422, 503),
@@ -126,6 +131,7 @@ def stats(
 
 @router.get(
     "/v1/dispatches/overdue",
+    dependencies=[require(Role.INVESTIGATOR, Role.CREDIT_ADMIN)],
     summary="逾期未反馈的推送 / dispatches without feedback past their due day",
     response_model=DispatchListResponse,
     responses=error_responses(400, 422, 503),
@@ -142,6 +148,7 @@ def overdue(
 
 @router.get(
     "/v1/dispatches/{dispatch_id}",
+    dependencies=[require(Role.IMPLEMENTING_DEPARTMENT, Role.CREDIT_ADMIN, narrow=[own_dispatch])],
     summary="推送详情与反馈记录 / one dispatch with its feedback history",
     response_model=DispatchDetailResponse,
     responses={**error_responses(422, 503), **_NOT_FOUND},
@@ -158,6 +165,7 @@ def detail(store: StoreDep, dispatch_id: DispatchIdPath) -> DispatchDetailRespon
 
 @router.post(
     "/v1/dispatches/{dispatch_id}/feedback",
+    dependencies=[require(Role.IMPLEMENTING_DEPARTMENT, Role.CREDIT_ADMIN, narrow=[own_dispatch])],
     summary="实施部门反馈 / the implementing department answers: applied, not applicable or failed",
     status_code=status.HTTP_201_CREATED,
     response_model=FeedbackOut,
@@ -185,6 +193,7 @@ def feedback(store: StoreDep, dispatch_id: DispatchIdPath, body: FeedbackRequest
 
 @router.get(
     "/v1/entries/{entry_id}/dispatches",
+    dependencies=[require(Role.INVESTIGATOR, Role.CREDIT_ADMIN)],
     summary="某名单记录的全部推送 / every dispatch made on the basis of an entry (recalls included)",
     response_model=DispatchListResponse,
     responses={**error_responses(503), **_NOT_FOUND},
@@ -198,6 +207,7 @@ def entry_dispatches(store: StoreDep, entry_id: Annotated[str, Path()]) -> Dispa
 
 @router.get(
     "/v1/dispatch-settings",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="反馈期限与提醒间隔 / feedback period and reminder interval in force",
     response_model=DispatchSettingsOut,
     responses=error_responses(503),
@@ -208,6 +218,7 @@ def get_settings(store: StoreDep) -> DispatchSettingsOut:
 
 @router.put(
     "/v1/dispatch-settings",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="设置反馈期限与提醒间隔 / change them (each change kept with who and when)",
     response_model=DispatchSettingsOut,
     responses=error_responses(400, 422, 503),
@@ -221,6 +232,7 @@ def put_settings(store: StoreDep, body: DispatchSettingsIn) -> DispatchSettingsO
 
 @router.get(
     "/v1/webhooks",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="回调登记与投递状态 / registered webhooks and the outbox",
     response_model=WebhookListResponse,
     responses=error_responses(503),
@@ -234,6 +246,7 @@ def list_webhooks(store: StoreDep) -> WebhookListResponse:
 
 @router.put(
     "/v1/webhooks/{department}",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="登记实施部门回调地址 / register or replace a department's webhook",
     description=(
         "Dispatches created from now on are POSTed to `url` as JSON with the headers `Idempotency-Key` "
@@ -250,6 +263,7 @@ def put_webhook(store: StoreDep, department: DepartmentPath, body: WebhookIn) ->
 
 @router.delete(
     "/v1/webhooks/{department}",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="停用回调 / stop webhook delivery to a department (its feed remains)",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**error_responses(503), **_NOT_FOUND},
@@ -261,6 +275,7 @@ def delete_webhook(store: StoreDep, department: DepartmentPath) -> None:
 
 @router.post(
     "/v1/webhooks/deliver",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="立即投递 / send what the outbox holds now (also done by the server every few seconds)",
     response_model=DeliveryOut,
     responses=error_responses(503),

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
+from api.auth import own_entry, require
 from api.deps import StoreDep
 from api.errors import error_responses
+from api.principal import Role
 from api.schemas import DerivedRecordOut, EntryDetailResponse, EntryOut, MeasureOut
 from graph.errors import NotFound
 
@@ -16,6 +18,9 @@ router = APIRouter(prefix="/v1/entries", tags=["entries"])
 
 @router.get(
     "/{entry_id}",
+    dependencies=[
+        require(Role.INVESTIGATOR, Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_entry])
+    ],
     summary="名单记录及其措施与派生记录 / list entry with measures and derived records",
     response_model=EntryDetailResponse,
     responses=error_responses(404, 422, 503),

@@ -15,6 +15,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from api.auth import require
 from api.deps import AtDep, BusinessItemQuery, StoreDep, SubjectTypeQuery
 from api.errors import OverCap, error_responses
 from api.graph_schemas import (
@@ -24,6 +25,7 @@ from api.graph_schemas import (
     SearchResponse,
     WhyResponse,
 )
+from api.principal import Role as AccessRole
 from graph.ids import SubjectType
 from queries.explore import (
     HARD_MAX_NODES,
@@ -41,7 +43,7 @@ from queries.explore import (
 from queries.impact import impact
 from queries.subjects import resolve_subject
 
-router = APIRouter(tags=["graph"])
+router = APIRouter(tags=["graph"], dependencies=[require(AccessRole.INVESTIGATOR, AccessRole.CREDIT_ADMIN)])
 
 SubjectQuery = Annotated[
     str,

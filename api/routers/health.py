@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 
+from api.auth import public
 from api.deps import StoreDep
 from api.errors import error_responses
 from api.schemas import HealthResponse
@@ -39,6 +40,7 @@ _lock = threading.Lock()
 
 @router.get(
     "/healthz",
+    dependencies=[public()],
     summary="健康检查 / health",
     response_model=HealthResponse,
     responses=error_responses(503),

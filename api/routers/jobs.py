@@ -6,13 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.auth import require
 from api.deps import StoreDep, parse_date
 from api.errors import error_responses
+from api.principal import Role
 from api.schemas import ErrorResponse, JobListResponse, JobReportOut, JobRunOut, JobRunRequest
 from graph.errors import ConflictError
 from graph.jobs import JobReport, run_job
 
-router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[require(Role.CREDIT_ADMIN)])
 
 
 class JobAlreadyRunning(ConflictError):

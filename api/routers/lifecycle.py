@@ -13,8 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, status
 
+from api.auth import own_entry, require
 from api.deps import StoreDep, parse_date
 from api.errors import error_responses
+from api.principal import Role
 from api.schemas import (
     OUTCOME_ACTIONS,
     CorrectionRequest,
@@ -167,6 +169,9 @@ def decide_repair(
 
 @router.get(
     "/v1/entries/{entry_id}/history",
+    dependencies=[
+        require(Role.INVESTIGATOR, Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_entry])
+    ],
     summary="名单记录的全部历史 / an entry's history, objections, suspensions, repairs and notices",
     response_model=EntryHistoryResponse,
     responses=lifecycle_errors(404, 422, 503),
@@ -180,6 +185,7 @@ _ENTRY_ACTION_ERRORS = lifecycle_errors(400, 404, 409, 422, 503)
 
 @router.post(
     "/v1/entries/{entry_id}/objections",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_entry])],
     summary="提出异议 / file an objection: the entry's measures are suspended pending verification",
     description=(
         "The entry goes `under_verification` from `on`: its direct and derived measures stop applying (R5) "
@@ -196,6 +202,7 @@ def file_objection(store: StoreDep, entry_id: EntryIdPath, body: ObjectionReques
 
 @router.post(
     "/v1/entries/{entry_id}/objections/resolution",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_entry])],
     summary="异议处理 / resolve the open objection: upheld, corrected or revoked",
     description=(
         "`upheld`: the measures apply again from `on`; `corrected`: the fields in `changes` change (history "
@@ -214,6 +221,7 @@ def resolve(store: StoreDep, entry_id: EntryIdPath, body: ResolutionRequest) -> 
 
 @router.post(
     "/v1/entries/{entry_id}/corrections",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_entry])],
     summary="更正 / correct fields of an entry (history kept, correction notice published)",
     status_code=status.HTTP_201_CREATED,
     response_model=EntryStateResponse,
@@ -228,6 +236,7 @@ def correct(store: StoreDep, entry_id: EntryIdPath, body: CorrectionRequest) -> 
 
 @router.post(
     "/v1/entries/{entry_id}/revocation",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_entry])],
     summary="撤销（误列）/ revoke a wrongly listed entry: void everywhere, correct and apologise",
     status_code=status.HTTP_201_CREATED,
     response_model=EntryStateResponse,
@@ -240,6 +249,7 @@ def revoke(store: StoreDep, entry_id: EntryIdPath, body: RevocationRequest) -> E
 
 @router.post(
     "/v1/entries/{entry_id}/repair-applications",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_entry])],
     summary="申请信用修复 / apply for credit repair of a black entry, with evidence",
     status_code=status.HTTP_201_CREATED,
     response_model=RepairApplicationOut,
@@ -260,6 +270,7 @@ def apply_for_repair(
 
 @router.post(
     "/v1/repair-applications/{application_id}/decision",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="信用修复决定 / approve or reject a repair application",
     description=(
         "Approval needs the list type's minimum period to have passed; the entry then ends from `on` (it "

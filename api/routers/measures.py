@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from fastapi import Path as PathParam
 
+from api.auth import public, require
 from api.deps import AtDep, BusinessItemQuery, StoreDep, parse_date
 from api.errors import error_responses
 from api.measures_schemas import (
@@ -34,6 +35,7 @@ from api.measures_schemas import (
     PublishRequest,
     VersionDiffResponse,
 )
+from api.principal import Role
 from api.schemas import ErrorResponse
 from graph import measures
 from graph.errors import NotFound
@@ -157,6 +159,7 @@ def changes(store: Store, *, measure_id: str | None = None, limit: int = 100) ->
 
 @router.get(
     "/v1/public/measures",
+    dependencies=[public()],
     tags=["public"],
     summary="联合奖惩措施清单公示 / the published measures list",
     description=(
@@ -192,6 +195,7 @@ def public_measures(
 
 @router.get(
     "/v1/measures/versions",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="措施清单的全部版本 / every version of the measures list",
     response_model=MeasureVersionsResponse,
     responses=measures_errors(503),
@@ -202,6 +206,7 @@ def get_versions(store: StoreDep) -> MeasureVersionsResponse:
 
 @router.get(
     "/v1/measures/versions/{version}",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="某一版本的完整清单 / one version read back whole",
     response_model=MeasureListResponse,
     responses=measures_errors(404, 422, 503),
@@ -212,6 +217,7 @@ def get_version(store: StoreDep, version: VersionPath) -> MeasureListResponse:
 
 @router.get(
     "/v1/measures/versions/{before}/diff/{after}",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="两个版本之间的差异 / what changed between two versions, field by field",
     response_model=VersionDiffResponse,
     responses=measures_errors(404, 422, 503),
@@ -222,6 +228,7 @@ def get_diff(store: StoreDep, before: VersionPath, after: VersionPath) -> Versio
 
 @router.get(
     "/v1/measures/changes",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="措施清单变更记录 / every change: draft edits, imports, publications",
     response_model=MeasureChangesResponse,
     responses=measures_errors(422, 503),
@@ -241,6 +248,7 @@ def get_changes(
 
 @router.get(
     "/v1/measures/draft",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="下一版本的草稿 / the draft of the next version and what publishing it would change",
     response_model=DraftResponse,
     responses=measures_errors(503),
@@ -251,6 +259,7 @@ def get_draft(store: StoreDep) -> DraftResponse:
 
 @router.delete(
     "/v1/measures/draft",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="放弃草稿 / drop every change of the draft",
     response_model=DiscardResponse,
     responses=measures_errors(400, 422, 503),
@@ -261,6 +270,7 @@ def discard(store: StoreDep, actor: ActorQuery = "") -> DiscardResponse:
 
 @router.post(
     "/v1/measures/draft/publish",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="发布草稿为新版本 / publish the draft as the next version",
     description=(
         "The draft becomes version N+1, in force from `on` (default today): the measures it changes or removes "
@@ -278,6 +288,7 @@ def publish_draft(store: StoreDep, body: PublishRequest) -> PublicationResponse:
 
 @router.get(
     "/v1/measures/draft/{measure_id}",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="草稿中的一项措施 / one measure in the draft against the current list",
     response_model=DraftMeasureResponse,
     responses=measures_errors(404, 422, 503),
@@ -288,6 +299,7 @@ def get_draft_measure(store: StoreDep, measure_id: MeasureIdPath) -> DraftMeasur
 
 @router.put(
     "/v1/measures/draft/{measure_id}",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="在草稿中新增或修改措施 / add or change a measure in the draft (every field)",
     description=(
         "Every field is checked; a 422 `invalid_measure` names each bad field in Chinese. Nothing applies "
@@ -305,6 +317,7 @@ def put_draft_measure(
 
 @router.delete(
     "/v1/measures/draft/{measure_id}",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="在草稿中删除措施 / remove a measure in the draft",
     description="A measure only the draft added just leaves the draft.",
     response_model=DraftResponse,
@@ -317,6 +330,7 @@ def delete_draft_measure(store: StoreDep, measure_id: MeasureIdPath, actor: Acto
 
 @router.post(
     "/v1/measures/draft/{measure_id}/revert",
+    dependencies=[require(Role.CREDIT_ADMIN)],
     summary="撤回草稿中对某措施的修改 / drop the draft's change to one measure",
     response_model=DraftResponse,
     responses=measures_errors(400, 404, 409, 422, 503),

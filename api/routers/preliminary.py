@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import ensure_list_types, own_preliminary_list, public, require
 from api.deps import AtDep, StoreDep, parse_date
 from api.errors import error_responses
 from api.preliminary_schemas import (
@@ -41,6 +43,7 @@ from api.preliminary_schemas import (
     WaitingOut,
     WithdrawalRequest,
 )
+from api.principal import PrincipalDep, Role
 from api.routers.public import (
     _PAGE_ERRORS,
     DEFAULT_LIMIT,
@@ -62,7 +65,7 @@ from loaders.reader import EXTENSIONS
 from loaders.validate import Problem
 
 router = APIRouter(tags=["preliminary"])
-public_router = APIRouter(prefix="/v1/public", tags=["public"])
+public_router = APIRouter(prefix="/v1/public", tags=["public"], dependencies=[public()])
 
 #: The largest file accepted by the upload route.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -208,9 +211,13 @@ def submit_file(
     actor: str,
     on: dt.date | None,
     source_file: str | None = None,
+    check_list_types: Callable[[Iterable[str]], None] | None = None,
 ) -> SubmissionResponse:
-    """Read, validate and submit a preliminary list file (CSV or XLSX)."""
+    """Read, validate and submit a preliminary list file (CSV or XLSX). ``check_list_types`` sees the list
+    types of the rows read before anything is written (an identifying department's own only)."""
     rows = read_candidates(store, path, department=department, kind=kind, today=on)
+    if check_list_types is not None and "list_type" in rows.rows:
+        check_list_types({str(value) for value in rows.rows["list_type"].dropna()})
     return submit_rows(
         store, rows, department=department, actor=actor, on=on, source_file=source_file or path.name
     )
@@ -262,6 +269,7 @@ _ACTION_ERRORS = preliminary_errors(400, 404, 409, 422, 503)
 
 @router.post(
     "/v1/preliminary-lists",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT)],
     summary="提交初步名单（JSON）/ submit a preliminary list as JSON rows",
     description=(
         "The rows have the columns of the list_entries import file and are validated by the same rules; the "
@@ -273,7 +281,10 @@ _ACTION_ERRORS = preliminary_errors(400, 404, 409, 422, 503)
     response_model=SubmissionResponse,
     responses=_SUBMIT_ERRORS,
 )
-def submit(store: StoreDep, body: SubmissionRequest) -> SubmissionResponse | JSONResponse:
+def submit(
+    store: StoreDep, principal: PrincipalDep, body: SubmissionRequest
+) -> SubmissionResponse | JSONResponse:
+    ensure_list_types(principal, {candidate.list_type for candidate in body.entries})
     on = parse_date(body.on, name="on")
     rows = candidates_from_records(
         store,
@@ -293,6 +304,7 @@ _FILE_SCHEMA = {"schema": {"type": "string", "format": "binary"}}
 
 @router.post(
     "/v1/preliminary-lists/upload",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT)],
     summary="提交初步名单（文件）/ submit a preliminary list as a CSV or XLSX file",
     description=(
         "The request body is the file itself (`curl --data-binary @初步名单.xlsx`), its name in `filename` "
@@ -316,6 +328,7 @@ _FILE_SCHEMA = {"schema": {"type": "string", "format": "binary"}}
 async def upload(
     request: Request,
     store: StoreDep,
+    principal: PrincipalDep,
     filename: Annotated[
         str, Query(min_length=1, max_length=200, description="文件名 / the file's name, .csv or .xlsx")
     ],
@@ -338,7 +351,15 @@ async def upload(
         with tempfile.TemporaryDirectory(prefix="credlink-prelist-") as folder:
             path = FilePath(folder) / name
             path.write_bytes(data)
-            return submit_file(store, path, department=department, kind=kind, actor=submitted_by, on=day)
+            return submit_file(
+                store,
+                path,
+                department=department,
+                kind=kind,
+                actor=submitted_by,
+                on=day,
+                check_list_types=partial(ensure_list_types, principal),
+            )
 
     try:
         return await run_in_threadpool(work)
@@ -348,6 +369,7 @@ async def upload(
 
 @router.get(
     "/v1/preliminary-lists/{list_id}",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_preliminary_list])],
     summary="初步名单详情 / a preliminary list: counts, status, entries, windows, notifications, conflicts",
     response_model=PreliminaryListOut,
     responses=preliminary_errors(404, 422, 503),
@@ -358,6 +380,7 @@ def get_list(store: StoreDep, list_id: ListIdPath) -> PreliminaryListOut:
 
 @router.post(
     "/v1/preliminary-lists/{list_id}/publicise",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_preliminary_list])],
     summary="公示 / publicise the list's drafts for their list type's publicity period",
     description=(
         "Red drafts are cross-compared again first; a conflicting one is refused, not publicised. Each entry gets "
@@ -376,6 +399,7 @@ def publicise(
 
 @router.post(
     "/v1/preliminary-lists/{list_id}/notify",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_preliminary_list])],
     summary="记录事前告知 / record the prior notification of a black list's subjects",
     description=(
         "Who was notified (default: each subject), when (`on`), how (`method`) and by whom. A black entry of a "
@@ -402,6 +426,7 @@ def notify(store: StoreDep, list_id: ListIdPath, body: NotificationRequest) -> P
 
 @router.post(
     "/v1/preliminary-lists/{list_id}/take-effect",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_preliminary_list])],
     summary="生效 / take the list's ready entries into effect",
     description=(
         "Publicised entries whose window has ended, and black drafts of a list type that may skip publicity once "
@@ -423,6 +448,7 @@ def take_effect(
 
 @router.post(
     "/v1/preliminary-lists/{list_id}/withdrawal",
+    dependencies=[require(Role.CREDIT_ADMIN, Role.IDENTIFYING_DEPARTMENT, narrow=[own_preliminary_list])],
     summary="撤回 / withdraw pending entries (e.g. an objection during publicity upheld): they never applied",
     response_model=PreliminaryActionResponse,
     responses=_ACTION_ERRORS,

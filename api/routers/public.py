@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api.auth import public
 from api.deps import AtDep, StoreDep, parse_date
 from api.errors import error_responses
 from api.schemas import ErrorResponse, _examples
@@ -28,7 +29,7 @@ from graph.model import EntryStatus, ListKind
 from graph.privacy import mask_text, public_subject
 from graph.store.port import EntryRecord, NoticeRecord
 
-router = APIRouter(prefix="/v1/public", tags=["public"])
+router = APIRouter(prefix="/v1/public", tags=["public"], dependencies=[public()])
 
 #: The most a client may ask for in one page.
 MAX_LIMIT = 200

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import ensure_business_item, own_business_item, require
 from api.deps import (
     AtDep,
     BusinessItemQuery,
@@ -19,6 +20,7 @@ from api.deps import (
     reads_in_process,
 )
 from api.errors import BatchTooLarge, error_responses
+from api.principal import PrincipalDep, Role
 from api.schemas import (
     BatchCheckRequest,
     BatchCheckResponse,
@@ -46,6 +48,7 @@ SubjectIdPath = Annotated[
 
 @router.get(
     "/v1/subjects/{subject_id}",
+    dependencies=[require(Role.INVESTIGATOR, Role.CREDIT_ADMIN)],
     summary="主体画像 / subject profile: roles over time, entries, derived records",
     response_model=SubjectProfileResponse,
     responses=error_responses(404, 409, 422, 503),
@@ -58,6 +61,15 @@ def get_subject(
 
 @router.get(
     "/v1/subjects/{subject_id}/check",
+    dependencies=[
+        require(
+            Role.BUSINESS_SYSTEM,
+            Role.INVESTIGATOR,
+            Role.CREDIT_ADMIN,
+            narrow=[own_business_item],
+            rate_limited=True,
+        )
+    ],
     summary="联合奖惩核查 / check: restrictions and incentives, direct or via any firm",
     description=(
         "Which incentives and restrictions apply to the subject on `at` (default today), directly or "
@@ -86,6 +98,7 @@ async def check_subject(
 
 @router.post(
     "/v1/check",
+    dependencies=[require(Role.BUSINESS_SYSTEM, Role.INVESTIGATOR, Role.CREDIT_ADMIN, rate_limited=True)],
     summary="批量核查 / batch check for business systems",
     description=(
         "Check up to `max_batch` ids (1000 by default) in one call. An id that is malformed, unknown "
@@ -94,7 +107,10 @@ async def check_subject(
     response_model=BatchCheckResponse,
     responses=error_responses(400, 422, 503),
 )
-def check_batch(store: StoreDep, settings: SettingsDep, body: BatchCheckRequest) -> Response:
+def check_batch(
+    store: StoreDep, settings: SettingsDep, principal: PrincipalDep, body: BatchCheckRequest
+) -> Response:
+    ensure_business_item(principal, body.business_item)  # a business system: one of its own items only
     if len(body.ids) > settings.max_batch:
         raise BatchTooLarge(
             f"一次最多核查 {settings.max_batch} 个号码，本次提交了 {len(body.ids)} 个；请分批提交"

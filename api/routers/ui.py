@@ -5,7 +5,8 @@ registry) is copied into ``api/ui/vendor/`` by ``scripts/ui-assets.sh``; when it
 still served, with a Chinese notice saying how to install it. Nothing here reaches the network: the
 page loads only files of this directory (government intranets are air-gapped).
 
-For local use until authentication arrives (a later issue).
+The files are public (they hold no data); the page logs in (``api/ui/js/login.js``) and sends its token
+with every request to the API.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from api.auth import public
 from api.schemas import ROLE_NAMES
 from graph.business_items import BUSINESS_ITEMS
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[public()])
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 VENDOR_FILE = UI_DIR / "vendor" / "cytoscape.min.js"

@@ -25,6 +25,7 @@ from graph.store.port import Store
 from graph.store.sqlite import SQLiteStore
 from tests.conftest import neo4j_test_settings, open_test_store
 from tests.fixtures import (
+    admin_client,
     batch,
     enterprise,
     entry,
@@ -140,7 +141,9 @@ def serve(tmp_path: Path, store_kind: str = "sqlite", **settings: Any) -> Iterat
     """A client of the app over a freshly built tiny city in a store of ``store_kind``; the lifespan opens
     and closes the store."""
     settings.update(city_settings(tmp_path, store_kind))
+    # Users and keys of this test only (on Neo4j the default would be the working directory's file).
+    settings.setdefault("access_db", tmp_path / "credlink-access.db")
     # No background delivery unless a test asks for it: tests decide when the outbox is sent.
     settings.setdefault("deliver_every_seconds", 0)
     with TestClient(create_app(Settings(**settings))) as client:
-        yield client
+        yield admin_client(client)

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from tests.conftest import neo4j_test_settings, open_test_store
+from tests.fixtures import admin_client
 from tests.queries.test_analytics import K1, K2, K3, K5, N2, N4, Q1, Q2, Q5, Q6, Q8, build
 
 AT = "2024-06-01"
@@ -24,7 +25,9 @@ def client(tmp_path: Path, store_kind: str) -> Iterator[TestClient]:
     finally:
         store.close()
     settings = {"db": tmp_path / "credlink-test.db"} if store_kind == "sqlite" else neo4j_test_settings()
-    with TestClient(create_app(Settings(**settings, deliver_every_seconds=0))) as opened:
+    access_db = tmp_path / "credlink-access.db"
+    with TestClient(create_app(Settings(**settings, deliver_every_seconds=0, access_db=access_db))) as opened:
+        admin_client(opened)
         yield opened
 
 

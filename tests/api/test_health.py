@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.auth import public
 from api.routers import health
 from api.settings import Settings
 from graph.errors import StoreError
@@ -85,19 +87,31 @@ def test_create_app_does_no_store_work_until_started(tmp_path: Path) -> None:
     assert app.state.store is None
 
 
-def test_unexpected_error_is_a_generic_500_without_trace(tmp_path: Path) -> None:
+def test_unexpected_error_is_a_generic_500_without_trace(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     app = create_app(Settings(db=build_city(tmp_path / "city.db")))
 
     def explode() -> None:
         raise RuntimeError("secret internal detail")
 
-    app.add_api_route("/explode", explode)
+    app.add_api_route("/explode", explode, dependencies=[public()])
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/explode")
     assert response.status_code == 500
-    assert response.json() == {"detail": "服务器内部错误，请稍后重试或联系管理员", "code": "internal_error"}
+    body = response.json()
+    assert body["code"] == "internal_error"
+    # A generic Chinese message with an error id; the log line has the same id and the trace.
+    error_id = re.fullmatch(
+        r"服务器内部错误，请稍后重试；如需联系管理员，请提供错误编号 ([0-9a-f]{12})", body["detail"]
+    )
+    assert error_id is not None
     assert "Traceback" not in response.text
     assert "secret" not in response.text
+    logged = [record for record in caplog.records if error_id.group(1) in record.getMessage()]
+    assert logged
+    assert logged[0].exc_info is not None
+    assert "secret internal detail" in str(logged[0].exc_info[1])
 
 
 def test_healthz_reuses_its_counts_for_a_while_but_always_asks_the_store(

@@ -21,7 +21,7 @@ from api.settings import Settings
 from graph.privacy import mask_id_number, mask_name
 from graph.store.sqlite import SQLiteStore
 from tests.api import CLEAN, CLEAN_FIRM, DIRECT, FIRM, FIRM_ENTRY, FIRM_NAME, NEW_LR, build_city
-from tests.fixtures import batch, make_uscc, policy
+from tests.fixtures import admin_client, batch, make_uscc, policy
 
 RED_LIST = "诚信典型"
 SKIP_LIST = "法院失信"
@@ -46,6 +46,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     finally:
         store.close()
     with TestClient(create_app(Settings(db=db))) as opened:
+        admin_client(opened)
         yield opened
 
 

@@ -38,7 +38,7 @@ from tests.api import (
     PRINCIPAL,
     build_city,
 )
-from tests.fixtures import batch, enterprise, entry, make_id_number, make_uscc, person, policy
+from tests.fixtures import admin_client, batch, enterprise, entry, make_id_number, make_uscc, person, policy
 
 REPAIRED = make_id_number(301)
 WRONGED = make_id_number(302)
@@ -128,6 +128,7 @@ def build_public_city(path: Path) -> Path:
 def client(tmp_path: Path) -> Iterator[TestClient]:
     db = build_public_city(tmp_path / "city.db")
     with TestClient(create_app(Settings(db=db))) as opened:
+        admin_client(opened)
         yield opened
 
 

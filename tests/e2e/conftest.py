@@ -12,6 +12,7 @@ pass without having run them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -78,14 +79,52 @@ class City:
     other: str
     #: a person holding roles in more than PAGE_SIZE firms (collapsed at that page size)
     busy: str
+    #: the investigator account the browser logs in with (a random password, as an administrator gives)
+    user: str = ""
+    password: str = ""
+
+
+#: The fixtures' own API key (credit_admin), issued with the city; the browser logs in as a user instead.
+_ADMIN_KEY: dict[str, str] = {}
 
 
 def _get(base_url: str, path: str, **params: str) -> Any:
     import json
 
     query = f"?{urllib.parse.urlencode(params)}" if params else ""
-    with urllib.request.urlopen(f"{base_url}{path}{query}", timeout=10) as response:
+    request = urllib.request.Request(f"{base_url}{path}{query}", headers=_ADMIN_KEY)
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
+
+
+#: One login per session (a token lasts an hour): the pages share it, as tabs of one browser would.
+_TOKENS: dict[str, str] = {}
+
+
+def token_for(base_url: str, user: str, password: str) -> str:
+    """A bearer token by the password flow, as the login form asks for it."""
+    import json
+
+    body = urllib.parse.urlencode({"username": user, "password": password}).encode()
+    with urllib.request.urlopen(f"{base_url}/v1/auth/token", data=body, timeout=10) as response:
+        return str(json.loads(response.read())["access_token"])
+
+
+def _credentials(db: Path) -> tuple[str, str]:
+    """An investigator account and the fixtures' credit_admin key in the server's access store."""
+    import secrets
+
+    from api.access_store import AccessStore, make_grant
+
+    access = AccessStore(db.parent / "credlink-access.db")
+    try:
+        password = secrets.token_urlsafe(16)
+        access.add_user("e2e.investigator", password, make_grant("investigator"))
+        _, key = access.issue_key("e2e fixtures", make_grant("credit_admin"))
+    finally:
+        access.close()
+    _ADMIN_KEY["Authorization"] = f"Bearer {key}"
+    return "e2e.investigator", password
 
 
 def _free_port() -> int:
@@ -119,9 +158,11 @@ def _build_city(directory: Path) -> tuple[Path, str]:
 def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
     directory = tmp_path_factory.mktemp("e2e-city")
     db, person = _build_city(directory)
+    user, password = _credentials(db)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "CREDLINK_DB": str(db), "CREDLINK_STORE": "sqlite"}
+    env.pop("CREDLINK_ACCESS_DB", None)
     env.pop("CREDLINK_JOB_EVERY_MINUTES", None)
     log = (directory / "server.log").open("wb")
     server = subprocess.Popen(
@@ -156,7 +197,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
                         + (directory / "server.log").read_text(errors="replace")
                     ) from None
                 time.sleep(0.1)
-        yield _pick_subjects(base_url, person)
+        picked = _pick_subjects(base_url, person)
+        yield dataclasses.replace(picked, user=user, password=password)
     finally:
         server.terminate()
         try:
@@ -220,7 +262,28 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, city: City) -> Iterator[Any]:
+    """A logged-in tab: the investigator's token (from the password flow) is in its sessionStorage, as the
+    login form leaves it (the form itself is tested by ``anonymous_page``)."""
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
+    token = _TOKENS.get(city.base_url) or _TOKENS.setdefault(
+        city.base_url, token_for(city.base_url, city.user, city.password)
+    )
+    context.add_init_script(
+        f"sessionStorage.setItem('credlink.token', {token!r}); sessionStorage.setItem('credlink.user', {city.user!r});"
+    )
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def anonymous_page(browser: Any, city: City) -> Iterator[Any]:
+    """A tab that has not logged in."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     errors: list[str] = []

@@ -6,6 +6,7 @@ expanding a node, a path between two linked subjects, the "why" of a restriction
 
 from __future__ import annotations
 
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,43 @@ def test_root_redirects_to_the_workbench(page: Any, city: City) -> None:
     page.goto(city.base_url + "/")
     assert page.url.endswith("/ui/")
     assert "调查工作台" in page.title()
-    assert page.locator(".local-note").inner_text().startswith("仅限本机使用")
+    assert page.locator("#user-name").inner_text() == f"当前用户：{city.user}"
+
+
+def test_login_form_in_chinese_refuses_a_wrong_password_then_logs_in(
+    anonymous_page: Any, city: City, screenshots: Path
+) -> None:
+    page = anonymous_page
+    page.goto(city.base_url + "/ui/")
+    form = page.locator("#login-form")
+    form.wait_for()
+    assert "用户名" in form.inner_text()
+    assert "密码" in form.inner_text()
+    page.fill("#login-user", city.user)
+    page.fill("#login-password", "not-the-password")
+    page.click("#login-submit")
+    page.locator("#login-error").wait_for(state="visible")
+    assert page.locator("#login-error").inner_text() == "用户名或密码错误，或账号已停用"
+    page.screenshot(path=str(screenshots / "workbench-login.png"))
+    page.fill("#login-password", city.password)
+    page.click("#login-submit")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator("#login").count() == 0
+    assert page.evaluate("sessionStorage.getItem('credlink.token')").count(".") == 2  # a JWT
+    # Every request of the page carries the token: the search answers.
+    page.fill("#search-input", city.person)
+    page.wait_for_selector(f"#search-results li[data-id='person:{city.person}']")
+    page.click("#btn-logout")
+    page.locator("#login-form").wait_for()
+    assert page.evaluate("sessionStorage.getItem('credlink.token')") is None
+
+
+def test_an_invalid_token_brings_the_login_form_back(anonymous_page: Any, city: City) -> None:
+    page = anonymous_page
+    page.add_init_script("sessionStorage.setItem('credlink.token', 'expired.or.revoked')")
+    page.goto(city.base_url + "/ui/#tab=subject&id=person:" + city.person)
+    page.locator("#login-error").wait_for(state="visible")
+    assert "请重新登录" in page.locator("#login-error").inner_text()
 
 
 def test_search_by_partial_name_shows_badges(page: Any, city: City) -> None:
@@ -176,3 +213,28 @@ def test_violation_alerts_say_how_many_and_list_the_first_page(page: Any, city: 
     assert rows.count() == len(expected["items"])
     if expected["items"]:
         assert expected["items"][0]["person"]["name"] in rows.first.inner_text()
+
+
+def test_graphml_and_csv_exports_carry_the_token(page: Any, city: City) -> None:
+    open_page(page, city, f"/ui/#tab=graph&id=person:{city.person}")
+    page.wait_for_function(GRAPH_READY)
+    page.wait_for_selector("#link-graphml[href]")
+    with page.expect_download() as graphml:
+        page.click("#link-graphml")
+    assert b"<graphml" in Path(graphml.value.path()).read_bytes()
+    with page.expect_download() as nodes:
+        page.click("#link-csv-nodes")
+    rows = Path(nodes.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) > 2  # the header and the nodes of the neighbourhood
+
+
+def test_the_stated_purpose_goes_with_every_request(page: Any, city: City) -> None:
+    open_page(page, city, "/ui/")
+    page.fill("#purpose", "核查（2024）第12号案件")
+    page.press("#purpose", "Enter")
+    page.locator("#purpose").blur()
+    with page.expect_request(lambda request: "/v1/search" in request.url) as searched:
+        page.fill("#search-input", city.person)
+    headers = searched.value.headers
+    assert headers["authorization"].startswith("Bearer ")
+    assert urllib.parse.unquote(headers["x-purpose"]) == "核查（2024）第12号案件"

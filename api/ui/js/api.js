@@ -1,5 +1,6 @@
 // The JSON API the page is built on (same origin), the shared catalogue and the small labels every view uses.
 import { $, h } from "./dom.js";
+import { token, forget, ensureLogin, purpose } from "./login.js";
 
 export class ApiError extends Error {
   constructor(status, detail, code) {
@@ -11,7 +12,7 @@ export class ApiError extends Error {
 
 /** GET a JSON endpoint; `params` with empty values are left out. Errors carry the API's Chinese detail. */
 export async function getJSON(path, params = {}) {
-  const response = await fetch(url(path, params), { headers: { Accept: "application/json" } });
+  const response = await authorizedFetch(url(path, params), { Accept: "application/json" });
   let body = null;
   try {
     body = await response.json();
@@ -24,6 +25,35 @@ export async function getJSON(path, params = {}) {
     throw new ApiError(response.status, detail || `请求失败（HTTP ${response.status}）`, body && body.code);
   }
   return body;
+}
+
+/** fetch with this tab's token. A 401 (expired, revoked, logged out elsewhere) asks for a new login and
+ * reloads the page once logged in (the address keeps the view). */
+export async function authorizedFetch(address, headers = {}) {
+  const current = token();
+  const stated = purpose();
+  const sent = { ...headers };
+  if (current) sent.Authorization = `Bearer ${current}`;
+  // HTTP header values are Latin-1: the (Chinese) purpose goes URL-encoded, the server decodes it.
+  if (stated) sent["X-Purpose"] = encodeURIComponent(stated);
+  const response = await fetch(address, { headers: sent });
+  if (response.status === 401) {
+    forget();
+    ensureLogin("登录已过期或凭证无效，请重新登录").then(() => location.reload());
+  }
+  return response;
+}
+
+/** Download a file of the API (GraphML, CSV) with the token: a plain link would carry none. */
+export async function downloadWithToken(address, filename) {
+  const response = await authorizedFetch(address);
+  if (!response.ok) throw new ApiError(response.status, `导出失败（HTTP ${response.status}）`, null);
+  const link = URL.createObjectURL(await response.blob());
+  const anchor = h("a", { href: link, download: filename });
+  document.body.appendChild(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(link), 10_000);
 }
 
 export function url(path, params = {}) {

@@ -1,6 +1,6 @@
 // The graph view (cytoscape): neighbourhood with expand and paging, "why" paths, path finder, exports.
 import {
-  getJSON, guarded, showStatus, url, badges, catalog, TYPE_NAMES, KIND_NAMES, BASIS_NAMES,
+  getJSON, guarded, showStatus, url, badges, downloadWithToken, catalog, TYPE_NAMES, KIND_NAMES, BASIS_NAMES,
   roleName, splitId, period, validity, today, subjectParams,
 } from "./api.js";
 import { $, h, fill, xmlEscape, download } from "./dom.js";
@@ -593,8 +593,22 @@ export function showSubgraph(nodes, edges, center, highlightIds, side) {
   if (side) fill($("side"), side);
 }
 
+const EXPORT_NAMES = { "link-graphml": "neighbourhood.graphml", "link-csv-nodes": "neighbourhood-nodes.csv", "link-csv-edges": "neighbourhood-edges.csv" };
+let exportsWired = false;
+
 function updateExportLinks() {
   const links = { "link-graphml": ["/v1/graph/neighbourhood.graphml", {}], "link-csv-nodes": ["/v1/graph/neighbourhood.csv", { part: "nodes" }], "link-csv-edges": ["/v1/graph/neighbourhood.csv", { part: "edges" }] };
+  if (!exportsWired) {
+    // The exports need the token, which a plain link does not send: fetch them and save the answer.
+    exportsWired = true;
+    for (const id of Object.keys(links)) {
+      $(id).addEventListener("click", (event) => {
+        event.preventDefault();
+        const href = $(id).getAttribute("href");
+        if (href) guarded(() => downloadWithToken(href, `credlink-${stamp()}-${EXPORT_NAMES[id]}`));
+      });
+    }
+  }
   for (const [id, [path, extra]] of Object.entries(links)) {
     const link = $(id);
     if (query) {

@@ -5,6 +5,7 @@ import { initSearch } from "./search.js";
 import { initSubject, showSubject } from "./subject.js";
 import { initGraph, loadNeighbourhood, loadWhy, setSubject, onShown, setMode } from "./graph.js";
 import { initAnalytics, loadGroup, loadImpact } from "./analytics.js";
+import { ensureLogin, showUser } from "./login.js";
 
 const TABS = ["subject", "graph", "analytics", "impact"];
 
@@ -72,6 +73,8 @@ async function fromAddress() {
 }
 
 async function start() {
+  await ensureLogin();
+  showUser();
   await guarded(loadCatalog);
   $("check-at").value = today();
   initSearch((id) => nav.subject(id));

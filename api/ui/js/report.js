@@ -2,6 +2,7 @@
 import { getJSON, loadCatalog, catalog, ApiError, TYPE_NAMES, KIND_NAMES, STATUS_NAMES, BASIS_NAMES, roleName, period, validity, today } from "./api.js";
 import { $, h, fill, table } from "./dom.js";
 import { renderCheck } from "./subject.js";
+import { ensureLogin } from "./login.js";
 
 async function main() {
   $("btn-print").addEventListener("click", () => window.print());
@@ -14,6 +15,7 @@ async function main() {
     fill($("r-profile"), h("p", null, "缺少参数 subject：请从工作台的主体画像页打开报告。"));
     return;
   }
+  await ensureLogin();
   try {
     await loadCatalog();
     const profile = await getJSON(`/v1/subjects/${encodeURIComponent(code)}`, { subject_type: subjectType });
