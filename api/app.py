@@ -12,8 +12,10 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from api import masking
+from api.audit import AuditLog, access_db_path
 from api.errors import EXCEPTION_HANDLERS
 from api.routers import ROUTERS
 from api.scheduler import Scheduler
@@ -61,11 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         scheduler = _scheduler(store, settings)
         if scheduler is not None:
             scheduler.start()
+        app.state.audit = AuditLog(access_db_path(settings))
         try:
             yield
         finally:
             if scheduler is not None:
                 scheduler.stop()
+            app.state.audit.close()
+            app.state.audit = None
             app.state.store = None
             store.close()
 
@@ -75,9 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        dependencies=[Depends(masking.answered_for)],
     )
+    app.add_middleware(masking.ResponseGuard)
     app.state.settings = settings
     app.state.store = None
+    app.state.audit = None
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.routers import (
     analytics,
+    audit,
     dispatches,
     entries,
     graph,
@@ -32,6 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     preliminary.public_router,
     graph.router,
     analytics.router,
+    audit.router,
     ui.router,
 )
 
