@@ -145,11 +145,12 @@ def record_hash(record: AuditRecord) -> str:
     ).hexdigest()
 
 
-Problem = Literal["changed", "deleted", "reordered", "truncated", "head_missing"]
+Problem = Literal["changed", "broken_link", "deleted", "reordered", "truncated", "head_missing"]
 
 #: What each problem means, in Chinese, for ``credlink audit verify``.
 PROBLEM_TEXT: dict[str, str] = {
     "changed": "记录内容被修改（哈希与内容不符，或下一条记录所存的前一哈希与之不符）",
+    "broken_link": "记录所指向的前一条记录不在日志中（前一条记录被修改并重算哈希，或其间的记录被删除后重新编号）",
     "deleted": "记录被删除（链中缺少前一条记录）",
     "reordered": "记录顺序被调换（所指向的前一条记录出现在其后）",
     "truncated": "日志尾部被截断（链头记录的最后一条不在日志中）",
@@ -465,16 +466,8 @@ def verify_records(records: Sequence[AuditRecord], head: tuple[int, str] | None)
                 return broken(index, "deleted", f"record #{expected_seq} is missing")
             if linked is None and index > 0:
                 # The record before it is in its place but is not the one this record followed: it was
-                # rewritten (and re-hashed), or replaced.
-                return VerifyResult(
-                    False,
-                    len(records),
-                    head_seq,
-                    head_hash,
-                    records[index - 1].seq,
-                    "changed",
-                    f"record #{record.seq} follows a record whose hash is not #{records[index - 1].seq}'s",
-                )
+                # rewritten and re-hashed, or records between them were deleted and the rest renumbered.
+                return broken(index, "broken_link", f"it does not follow #{records[index - 1].seq}")
             return broken(index, "deleted", "the record it follows is missing")
         if record.seq != expected_seq:
             return broken(index, "reordered", f"numbered #{record.seq} where #{expected_seq} was expected")
