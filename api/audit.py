@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import orjson
+
 from api.principal import Principal
 
 #: The ``prev`` of the first record.
@@ -113,7 +115,7 @@ def canonical_bytes(
     prev: str,
 ) -> bytes:
     """What a record's hash covers: every field but its number and its own hash, as sorted-key compact JSON
-    in UTF-8. The number is left out on purpose: order is what the ``prev`` links say, so that a reordering
+    in UTF-8 (orjson: characters unescaped, control characters as ``\\u00XX``). The number is left out on purpose: order is what the ``prev`` links say, so that a reordering
     is told apart from a change."""
     fields = {
         "at": at,
@@ -126,7 +128,7 @@ def canonical_bytes(
         "result": result,
         "prev": prev,
     }
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
 
 
 def record_hash(record: AuditRecord) -> str:
