@@ -154,8 +154,10 @@ def _name_keys(key: str) -> tuple[str, ...]:
     return ()
 
 
-#: Up to this many names are masked in text by plain replacement; more (a large graph) by one pattern.
-_FEW_NAMES = 8
+#: Up to this many names or id numbers are masked in text by plain replacement; more (a large graph, a
+#: large batch) by one pattern pass per string.
+_FEW = 8
+_ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 
 
 class Masker:
@@ -171,9 +173,12 @@ class Masker:
         self.kept: set[str] = set()
         self._ids: set[str] = set()
         self._tokens: list[tuple[str, str]] = []
+        self._replacements: dict[str, str] = {}
         self._pairs: dict[int, list[tuple[str, str]]] = {}
         self._few: list[tuple[str, str]] = []
-        self._many: re.Pattern[str] | None = None
+        #: Many names (a large graph): name → masked, and the names' lengths, longest first.
+        self._names: dict[str, str] = {}
+        self._lengths: list[int] = []
 
     def scan(self, data: bytes) -> bool:
         """Note the id numbers written in ``data``; whether there were any."""
@@ -185,6 +190,7 @@ class Masker:
                 self.kept.add(upper)
             else:
                 self._tokens.append((token, mask_id_number(upper)))
+                self._replacements[token] = self._tokens[-1][1]
         return bool(tokens)
 
     def body(self, body: bytes, content_type: str) -> bytes:
@@ -205,26 +211,60 @@ class Masker:
 
     def text(self, text: str) -> str:
         """The id numbers and names noted so far masked in ``text``."""
-        for name, masked in self._few:
-            if name in text:
-                text = text.replace(name, masked)
-        if self._many is not None:
-            text = self._many.sub(lambda match: mask_name(match.group(0)), text)
-        for token, masked in self._tokens:
-            if token in text:
-                text = text.replace(token, masked)
+        if not text.isascii():
+            for name, masked in self._few:
+                if name in text:
+                    text = text.replace(name, masked)
+            if self._names:
+                text = self._mask_many_names(text)
+        if len(self._tokens) <= _FEW:
+            for token, masked in self._tokens:
+                if token in text:
+                    text = text.replace(token, masked)
+        elif len(text) >= 18:
+            text = _ID_PATTERN.sub(self._masked_token, text)
         return text
+
+    def _mask_many_names(self, text: str) -> str:
+        """Every occurrence of the many names in ``text`` masked, longest first at each position (a pattern of
+        thousands of alternatives costs more to compile than this scan costs to run)."""
+        names, lengths = self._names, self._lengths
+        if len(text) <= lengths[0] and text in names:
+            return names[text]
+        pieces: list[str] = []
+        start = position = 0
+        size = len(text)
+        while position < size:
+            for length in lengths:
+                masked = names.get(text[position : position + length])
+                if masked is not None:
+                    pieces.append(text[start:position])
+                    pieces.append(masked)
+                    position += length
+                    start = position
+                    break
+            else:
+                position += 1
+        if not pieces:
+            return text
+        pieces.append(text[start:])
+        return "".join(pieces)
+
+    def _masked_token(self, match: re.Match[str]) -> str:
+        token = match.group(0)
+        return self._replacements.get(token, token)
 
     def _data(self, value: Any) -> Any:
         self._pairs = {}
         self._collect(value)
         names = {name.strip() for pairs in self._pairs.values() for _, name in pairs}
         usable = sorted((name for name in names if len(name) >= 2), key=len, reverse=True)
-        self._few, self._many = [], None
-        if len(usable) <= _FEW_NAMES:
+        self._few, self._names, self._lengths = [], {}, []
+        if len(usable) <= _FEW:
             self._few = [(name, mask_name(name)) for name in usable]
         else:
-            self._many = re.compile("|".join(map(re.escape, usable)))
+            self._names = {name: mask_name(name) for name in usable}
+            self._lengths = sorted({len(name) for name in usable}, reverse=True)
         try:
             return self._value(value)
         finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -37,7 +38,7 @@ from tests.api import (
     PRINCIPAL,
     build_city,
 )
-from tests.fixtures import batch, policy
+from tests.fixtures import batch, make_id_number, policy
 
 #: The city's persons: id number → name.
 PERSONS = {
@@ -340,3 +341,21 @@ def test_masker_pairs_names_with_their_id_and_masks_them_in_text() -> None:
 def test_an_enterprise_with_a_code_valid_as_an_id_keeps_its_name() -> None:
     data = {"subject_type": "enterprise", "code": AMBIGUOUS, "name": "常州两可科技有限公司"}
     assert mask_data(data, Sight.MASKED)["name"] == "常州两可科技有限公司"
+
+
+def test_many_persons_in_one_answer_are_all_masked() -> None:
+    """Past a handful of persons the masker switches to one pass per string (a large graph or batch)."""
+    codes = [make_id_number(300 + n) for n in range(30)]
+    names = [f"钱{chr(0x4E00 + n)}{chr(0x4E80 + n)}" for n in range(30)]
+    nodes = [
+        {"id": f"person:{code}", "subject_type": "person", "code": code, "name": name}
+        for code, name in zip(codes, names, strict=True)
+    ]
+    note = "、".join(f"{name}（{code}）" for code, name in zip(codes, names, strict=True))
+    body = orjson.dumps({"nodes": nodes, "note": note, "asked": codes[0]})
+    text = Masker(frozenset({codes[0]})).body(body, "application/json").decode("utf-8")
+    assert [code for code in codes[1:] if code in text] == []
+    assert [name for name in names if name in text] == []
+    assert mask_name(names[7]) in text
+    assert mask_id_number(codes[7]) in text
+    assert orjson.loads(text)["asked"] == codes[0]
