@@ -72,6 +72,9 @@ _ID_KEYS = frozenset({"code", "id", "id_number"})
 _ID_SUFFIXES = ("_code", "_id", "_id_number")
 _PLAIN_NAME_KEYS = ("name", "label")
 _TYPE_KEYS = ("subject_type", "type")
+#: Fields naming who filed or received something — a firm or a person, with no id number beside them.
+_FILER_KEYS = ("applicant", "filed_by", "recipient")
+_FILER_KEYS_JSON = tuple(f'"{key}"'.encode() for key in _FILER_KEYS)
 _MASKABLE = ("application/json", "text/csv", "application/graphml+xml", "text/plain", "application/xml")
 
 
@@ -154,6 +157,16 @@ def _name_keys(key: str) -> tuple[str, ...]:
     return ()
 
 
+def looks_like_person_name(value: str) -> bool:
+    """``value`` reads as a person's name rather than a firm's or a department's: two to four Chinese
+    characters, or a transliterated name with ``·`` (a firm's or department's name is longer, or ends in
+    a word such as 公司)."""
+    text = value.strip()
+    if "·" in text:
+        return 3 <= len(text) <= 20 and all("\u4e00" <= char <= "\u9fff" or char == "·" for char in text)
+    return 2 <= len(text) <= 4 and all("\u4e00" <= char <= "\u9fff" for char in text)
+
+
 #: Up to this many names or id numbers are masked in text by plain replacement; more (a large graph, a
 #: large batch) by one pattern pass per string.
 _FEW = 8
@@ -195,7 +208,7 @@ class Masker:
 
     def body(self, body: bytes, content_type: str) -> bytes:
         """A response body masked: JSON by its structure, other text token by token."""
-        if not self.scan(body):
+        if not self.scan(body) and not any(key in body for key in _FILER_KEYS_JSON):
             return body
         if content_type == "application/json":
             try:
@@ -271,8 +284,14 @@ class Masker:
             self._pairs = {}
 
     def _person_names(self, node: dict[str, Any]) -> list[tuple[str, str]]:
-        """``(name key, name)`` of the persons ``node`` identifies by id number."""
+        """``(name key, name)`` of the persons ``node`` identifies by id number, and of the filers it names
+        that look like persons (an objection or a repair application filed by a person, who is named but
+        not identified by number)."""
         found: list[tuple[str, str]] = []
+        for key in _FILER_KEYS:
+            filer = node.get(key)
+            if isinstance(filer, str) and looks_like_person_name(filer):
+                found.append((key, filer))
         for key, value in node.items():
             if not isinstance(value, str) or len(value) < 18:
                 continue
