@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -249,3 +251,33 @@ def test_cli_verify_on_a_missing_file_says_so(tmp_path: Path, capsys: pytest.Cap
     assert main(["audit", "verify", "--access-db", str(tmp_path / "none.db")]) == 1
     assert "不存在" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
+
+
+_KILLED_WRITER = """
+import os, signal, sys
+from api.audit import AuditLog
+from api.principal import Principal, Role
+log = AuditLog(sys.argv[1], flush_seconds=60.0)
+who = Principal(actor="user:admin", role=Role.CREDIT_ADMIN)
+for n in range(5):
+    log.record(who, "GET /x", f"/x/{n}", purpose=None, result=200)
+log.record(who, "POST /v1/jobs/run", "/v1/jobs/run", purpose=None, result=200, sync=True)
+for n in range(5, 8):
+    log.record(who, "GET /x", f"/x/{n}", purpose=None, result=200)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_kill_9_loses_at_most_the_reads_queued_after_the_last_commit(tmp_path: Path) -> None:
+    """A write returns once committed, with every read queued before it; the reads queued after it are
+    lost by a kill -9 within the commit window, and the chain is whole."""
+    path = tmp_path / "access.db"
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(path)], check=False, timeout=60)
+    assert done.returncode == -9
+    log = AuditLog(path, writer=False)
+    try:
+        targets = [record.target for record in log.query()]
+    finally:
+        log.close()
+    assert targets == [f"/x/{n}" for n in range(5)] + ["/v1/jobs/run"]
+    assert _verify(path) == (True, None, None)
