@@ -359,3 +359,12 @@ def test_many_persons_in_one_answer_are_all_masked() -> None:
     assert mask_name(names[7]) in text
     assert mask_id_number(codes[7]) in text
     assert orjson.loads(text)["asked"] == codes[0]
+
+
+def test_the_schema_and_the_docs_still_serve_to_the_public(caller: Caller) -> None:
+    caller.act_as(ANONYMOUS)
+    schema = caller.client.get("/openapi.json")
+    assert schema.status_code == 200
+    assert "/v1/subjects/{subject_id}/check" in schema.json()["paths"]
+    assert int(schema.headers["content-length"]) == len(schema.content)
+    assert caller.client.get("/docs").status_code == 200
