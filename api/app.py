@@ -63,14 +63,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         scheduler = _scheduler(store, settings)
         if scheduler is not None:
             scheduler.start()
-        app.state.audit = AuditLog(access_db_path(settings))
+        audit = app.state.audit = AuditLog(access_db_path(settings))
         try:
             yield
         finally:
             if scheduler is not None:
                 scheduler.stop()
-            app.state.audit.close()
             app.state.audit = None
+            audit.close()
             app.state.store = None
             store.close()
 

@@ -454,8 +454,10 @@ class ResponseGuard:
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
+        # A GET or HEAD carries no body worth keeping: no wrapper around ``receive`` on the check's path.
+        bodiless = scope.get("method") in ("GET", "HEAD")
         try:
-            await self.app(scope, tee, guarded)
+            await self.app(scope, receive if bodiless else tee, guarded)
         except Exception:
             if sent_status is None:
                 await self._audit(scope, 500, b"".join(received), set(), b"")
@@ -465,7 +467,8 @@ class ResponseGuard:
         self, scope: Scope, start: Message, body: bytes, request_body: bytes
     ) -> tuple[bytes, list[tuple[bytes, bytes]]]:
         principal = principal_of(scope)
-        sight = sight_of(principal, stated_purpose(scope, principal))
+        purpose = stated_purpose(scope, principal)
+        sight = sight_of(principal, purpose)
         headers = [(bytes(key), bytes(value)) for key, value in start.get("headers", ())]
         original = body
         shown: set[str] = set()
@@ -490,11 +493,17 @@ class ResponseGuard:
             ]
             headers.append((b"content-length", str(len(body)).encode("ascii")))
             shown = masker.kept
-        await self._audit(scope, int(start["status"]), request_body, shown, original)
+        await self._audit(scope, int(start["status"]), request_body, shown, original, (principal, purpose))
         return body, headers
 
     async def _audit(
-        self, scope: Scope, status: int, request_body: bytes, shown: set[str], original: bytes
+        self,
+        scope: Scope,
+        status: int,
+        request_body: bytes,
+        shown: set[str],
+        original: bytes,
+        caller: tuple[Principal, str | None] | None = None,
     ) -> None:
         """Record a write, or a read whose answer showed the persons ``shown`` unmasked; ``original`` is the
         answer before masking (a write names every person it concerns)."""
@@ -507,8 +516,10 @@ class ResponseGuard:
         write = method in WRITE_METHODS and route not in READ_POSTS
         if not write and not shown:
             return
-        principal = principal_of(scope)
-        purpose = stated_purpose(scope, principal)
+        if caller is None:
+            principal = principal_of(scope)
+            caller = principal, stated_purpose(scope, principal)
+        principal, purpose = caller
         action = f"{method} {route}"
         target = _target(scope)
         if write:
