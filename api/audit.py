@@ -364,7 +364,7 @@ class AuditLog:
                         pending.role,
                         pending.action,
                         pending.target,
-                        json.dumps(list(pending.whom)),
+                        orjson.dumps(pending.whom).decode(),
                         pending.purpose,
                         pending.result,
                         prev,
