@@ -13,10 +13,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from api import masking
+from api.audit import AuditLog, access_db_path
 from api.auth import (
     AccessMiddleware,
     AccessRule,
@@ -153,11 +155,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         scheduler = _scheduler(store, settings)
         if scheduler is not None:
             scheduler.start()
+        audit = app.state.audit = AuditLog(access_db_path(settings))
         try:
             yield
         finally:
             if scheduler is not None:
                 scheduler.stop()
+            app.state.audit = None
+            audit.close()
             app.state.store = None
             store.close()
             app.state.access = None
@@ -169,7 +174,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         exception_handlers=EXCEPTION_HANDLERS,
+        dependencies=[Depends(masking.answered_for)],
     )
+    app.add_middleware(masking.ResponseGuard)
     app.state.settings = settings
     app.state.store = None
     app.state.access = None
@@ -177,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.check_rate, settings.check_burst)
     #: Failed password attempts per user name and process: 10 at once, then one every 6 seconds.
     app.state.login_limiter = RateLimiter(rate=1 / 6, burst=10)
+    app.state.audit = None
     for router in ROUTERS:
         _document_access_errors(router)
         app.include_router(router)

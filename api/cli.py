@@ -1146,6 +1146,9 @@ def build_parser() -> argparse.ArgumentParser:
     from api.cli_access import access_commands
 
     access_commands(commands, common)
+    from api.cli_audit import audit_commands
+
+    audit_commands(commands, common)
     return parser
 
 

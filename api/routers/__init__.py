@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.routers import (
     analytics,
+    audit,
     auth,
     dispatches,
     entries,
@@ -34,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     preliminary.public_router,
     graph.router,
     analytics.router,
+    audit.router,
     ui.router,
 )
 

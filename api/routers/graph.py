@@ -25,6 +25,7 @@ from api.graph_schemas import (
     SearchResponse,
     WhyResponse,
 )
+from api.masking import SightDep, mask_model
 from api.principal import Role as AccessRole
 from graph.ids import SubjectType
 from queries.explore import (
@@ -189,8 +190,8 @@ def neighbourhood_graphml(view: NeighbourhoodResponse) -> str:
     response_class=Response,
     responses={200: {"content": {"application/graphml+xml": {}}}, **error_responses(400, 404, 409, 422, 503)},
 )
-def get_neighbourhood_graphml(store: StoreDep, params: NeighbourhoodDep) -> Response:
-    view = _neighbourhood(store, params)
+def get_neighbourhood_graphml(store: StoreDep, params: NeighbourhoodDep, sight: SightDep) -> Response:
+    view = mask_model(_neighbourhood(store, params), sight)
     filename = view.center.replace(":", "-") + ".graphml"
     return Response(
         content=neighbourhood_graphml(view),
@@ -241,9 +242,10 @@ def neighbourhood_csv(view: NeighbourhoodResponse, part: Literal["nodes", "edges
 def get_neighbourhood_csv(
     store: StoreDep,
     params: NeighbourhoodDep,
+    sight: SightDep,
     part: Annotated[Literal["nodes", "edges"], Query(description="nodes | edges")] = "nodes",
 ) -> Response:
-    view = _neighbourhood(store, params)
+    view = mask_model(_neighbourhood(store, params), sight)
     filename = f"{view.center.replace(':', '-')}-{part}.csv"
     return Response(
         content=neighbourhood_csv(view, part).encode("utf-8"),
