@@ -25,6 +25,9 @@ from tests.api import FIRM, NEW_LR, OLD_LR, build_city
 ADMIN = Principal(actor="user:admin", role=Role.CREDIT_ADMIN)
 INVESTIGATOR = Principal(actor="user:inv", role=Role.INVESTIGATOR)
 AUDITOR = Principal(actor="user:aud", role=Role.AUDITOR)
+IDENTIFYING = Principal(
+    actor="key:idd", role=Role.IDENTIFYING_DEPARTMENT, list_types=frozenset({"失信被执行人"})
+)
 BUSINESS = Principal(
     actor="key:bs1", role=Role.BUSINESS_SYSTEM, business_items=frozenset({"public_procurement"})
 )
@@ -97,7 +100,10 @@ def test_the_purpose_is_recorded(caller: Caller) -> None:
 
 def test_a_business_systems_check_is_recorded_with_the_persons_it_asked_about(caller: Caller) -> None:
     caller.act_as(BUSINESS)
-    caller.client.post("/v1/check", json={"ids": [OLD_LR, FIRM], "at": "2024-05-01"})
+    answer = caller.client.post(
+        "/v1/check", json={"ids": [OLD_LR, FIRM], "at": "2024-05-01", "business_item": "public_procurement"}
+    )
+    assert answer.status_code == 200, answer.text
     (record,) = caller.records()
     assert (record.action, record.whom, record.role) == ("POST /v1/check", (OLD_LR,), "business_system")
 
@@ -112,15 +118,18 @@ def test_a_write_is_committed_before_its_answer_and_a_refused_one_too(caller: Ca
     finally:
         connection.close()
     assert rows == [("POST /v1/dispatches/run", "200")]
-    caller.act_as(INVESTIGATOR)
+    caller.act_as(IDENTIFYING)
     refused = caller.client.post(
         "/v1/entries/B-FIRM/objections/resolution", json={"outcome": "revoked", "actor": "x", "reason": "y"}
     )
     assert refused.status_code == 409
+    caller.act_as(INVESTIGATOR)
+    assert caller.client.post("/v1/dispatches/run", json={"on": "2024-05-02"}).status_code == 403
     writes = caller.records(action="POST")
     assert [(r.action, r.result, r.actor) for r in writes] == [
         ("POST /v1/dispatches/run", "200", "user:admin"),
-        ("POST /v1/entries/{entry_id}/objections/resolution", "409", "user:inv"),
+        ("POST /v1/entries/{entry_id}/objections/resolution", "409", "key:idd"),
+        ("POST /v1/dispatches/run", "403", "user:inv"),
     ]
 
 
@@ -150,11 +159,13 @@ def test_closing_the_app_flushes_what_is_queued(tmp_path: Path) -> None:
 
 
 def test_the_audit_log_is_for_auditors_only(caller: Caller) -> None:
-    for principal in (ADMIN, INVESTIGATOR, BUSINESS, ANONYMOUS):
+    for principal in (ADMIN, INVESTIGATOR, BUSINESS):
         caller.act_as(principal)
         response = caller.client.get("/v1/audit")
         assert response.status_code == 403
         assert response.json()["code"] == "forbidden"
+    caller.act_as(ANONYMOUS)
+    assert caller.client.get("/v1/audit").status_code == 401
 
 
 def test_auditors_filter_and_page_and_see_persons_masked(caller: Caller) -> None:
