@@ -84,6 +84,8 @@ class City:
     password: str = ""
 
 
+#: The purpose the logged-in tabs state for their queries (X-Purpose), as an investigator must.
+PURPOSE = "端到端测试：核查关联关系"
 #: The fixtures' own API key (credit_admin), issued with the city; the browser logs in as a user instead.
 _ADMIN_KEY: dict[str, str] = {}
 
@@ -270,6 +272,8 @@ def page(browser: Any, city: City) -> Iterator[Any]:
     )
     context.add_init_script(
         f"sessionStorage.setItem('credlink.token', {token!r}); sessionStorage.setItem('credlink.user', {city.user!r});"
+        # An investigator sees persons unmasked only with a stated purpose (the top bar's field keeps it here).
+        f"sessionStorage.setItem('credlink.purpose', {PURPOSE!r});"
     )
     opened = context.new_page()
     opened.set_default_timeout(15_000)

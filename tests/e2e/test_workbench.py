@@ -58,6 +58,10 @@ def test_login_form_in_chinese_refuses_a_wrong_password_then_logs_in(
     page.wait_for_selector("body[data-ready='1']")
     assert page.locator("#login").count() == 0
     assert page.evaluate("sessionStorage.getItem('credlink.token')").count(".") == 2  # a JWT
+    # Without a stated purpose an investigator sees persons masked; with one, as they are.
+    page.fill("#purpose", "核查（2024）第7号案件")
+    page.press("#purpose", "Enter")
+    page.locator("#purpose").blur()
     # Every request of the page carries the token: the search answers.
     page.fill("#search-input", city.person)
     page.wait_for_selector(f"#search-results li[data-id='person:{city.person}']")
