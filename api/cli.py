@@ -1086,6 +1086,9 @@ def build_parser() -> argparse.ArgumentParser:
     from api.cli_export import export_command
 
     export_command(commands, common)
+    from api.cli_backup import backup_commands
+
+    backup_commands(commands, common)
     return parser
 
 
