@@ -33,12 +33,10 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.errors import ConflictError, CredlinkError, InvalidRequest, StoreError
+from graph.errors import ConflictError, CredlinkError, StoreError
 from queries.catalog import cypher
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import pandas as pd
 
     from graph.store.port import WriteCounts
@@ -200,16 +198,6 @@ class Neo4jBase:
 
     def close(self) -> None:
         self._driver.close()
-
-    def backup_to(self, target: Path) -> None:
-        """Refused: a consistent copy of a Neo4j database is the server's business. ``neo4j-admin database
-        dump`` (the database stopped, Community edition) or ``neo4j-admin database backup`` (online,
-        Enterprise edition) on the server; see the README, "Backup and restore"."""
-        raise InvalidRequest(
-            f"Neo4j 存储不由 credlink backup 备份（目标 {target}）：请在 Neo4j 服务器上使用 "
-            "neo4j-admin database dump（社区版，需先停止数据库）或 neo4j-admin database backup（企业版，在线）"
-            "备份，用 neo4j-admin database load 恢复；详见 README“备份与恢复 Backup and restore”"
-        )
 
     # --- start-up
 
