@@ -10,9 +10,11 @@ Reported, and the exit status says whether each holds:
 
 * **errors**: every answer that is a 5xx, a refused or dropped connection, a timeout, or any status the
   action does not expect — must be zero;
-* **memory**: the resident memory (VmRSS) of the server's processes, sampled every few seconds; its growth from
-  the end of the warm-up (the first ``--warmup-seconds``) to the end must stay under ``--rss-bound-mib``
-  (default 64 MiB);
+* **memory**: the resident memory of the server's processes, sampled every few seconds, in two parts: anonymous
+  (the heap: what a leak grows), whose growth from the end of the warm-up (the first ``--warmup-seconds``) to the
+  end must stay under ``--rss-bound-mib`` (default 64 MiB); and file-backed (the store is memory-mapped: its
+  pages count as resident once read, grow with the store file as the soak's writes enlarge it, and are page cache
+  the kernel reclaims), reported beside the store's size on disk;
 * **writes accounted for**: after the traffic stops the store is read directly — the feedback rows and the
   objection/resolution events this run wrote must be exactly the writes the server acknowledged, none lost and
   none extra; and ``PRAGMA integrity_check`` must pass.
@@ -224,8 +226,28 @@ async def _traffic(base: str, city: City, concurrency: int, seconds: float, tall
     )
 
 
-def _rss(server_pid: int) -> int:
-    return sum(_memory_bytes(pid, "status", "VmRSS") for pid in _descendants(server_pid))
+@dataclass(frozen=True)
+class Sample:
+    """One look at the server: seconds since the traffic began, its processes' anonymous resident memory
+    (heap: what a leak grows), their file-backed resident memory (the store's memory-mapped pages and the
+    libraries: page cache the kernel can drop, growing with the store file as writes enlarge it) and the store's
+    size on disk (file and ``-wal``)."""
+
+    at: float
+    anon: int
+    file: int
+    store: int
+
+
+def _sample(server_pid: int, db: Path, at: float) -> Sample:
+    pids = _descendants(server_pid)
+    store = sum(path.stat().st_size for path in (db, db.with_name(db.name + "-wal")) if path.exists())
+    return Sample(
+        at=at,
+        anon=sum(_memory_bytes(pid, "status", "RssAnon") for pid in pids),
+        file=sum(_memory_bytes(pid, "status", "RssFile") for pid in pids),
+        store=store,
+    )
 
 
 def _account(db: Path, tally: Tally) -> dict[str, Any]:
@@ -297,7 +319,7 @@ def soak(
         stderr=open(folder / "server.log", "wb"),  # noqa: SIM115 - kept open for the server's lifetime
     )
     tally = Tally()
-    samples: list[tuple[float, int]] = []
+    samples: list[Sample] = []
     try:
         _wait_ready(port, server)
         started = time.monotonic()
@@ -306,7 +328,7 @@ def soak(
         async def run() -> None:
             async def sample() -> None:
                 while time.monotonic() - started < seconds:
-                    samples.append((time.monotonic() - started, _rss(server.pid)))
+                    samples.append(_sample(server.pid, db, time.monotonic() - started))
                     await asyncio.sleep(sample_seconds)
 
             await asyncio.gather(
@@ -314,7 +336,7 @@ def soak(
             )
 
         asyncio.run(run())
-        samples.append((time.monotonic() - started, _rss(server.pid)))
+        samples.append(_sample(server.pid, db, time.monotonic() - started))
         elapsed = time.monotonic() - started
         alive = server.poll() is None
     finally:
@@ -325,8 +347,9 @@ def soak(
             server.kill()
             server.wait()
     accounting = _account(db, tally)
-    after_warmup = [rss for at, rss in samples if at >= warmup_seconds] or [samples[-1][1]]
-    growth = (samples[-1][1] - after_warmup[0]) / MIB
+    warm = next((sample for sample in samples if sample.at >= warmup_seconds), samples[-1])
+    last = samples[-1]
+    growth = (last.anon - warm.anon) / MIB
     total_errors = sum(tally.errors.values())
     requests = sum(tally.sent.values())
     latency = {
@@ -349,14 +372,26 @@ def soak(
         "error_samples": tally.error_samples,
         "feed_items_received": tally.feed_items,
         "latency": latency,
-        "rss_mib": {
-            "first": round(samples[0][1] / MIB, 1),
-            "after_warmup": round(after_warmup[0] / MIB, 1),
-            "max": round(max(rss for _at, rss in samples) / MIB, 1),
-            "end": round(samples[-1][1] / MIB, 1),
-            "growth_after_warmup": round(growth, 1),
+        "memory_mib": {
+            "anon_first": round(samples[0].anon / MIB, 1),
+            "anon_after_warmup": round(warm.anon / MIB, 1),
+            "anon_max": round(max(sample.anon for sample in samples) / MIB, 1),
+            "anon_end": round(last.anon / MIB, 1),
+            "anon_growth_after_warmup": round(growth, 1),
             "bound": rss_bound_mib,
-            "samples": [(round(at, 1), round(rss / MIB, 1)) for at, rss in samples],
+            "file_after_warmup": round(warm.file / MIB, 1),
+            "file_end": round(last.file / MIB, 1),
+            "store_after_warmup": round(warm.store / MIB, 1),
+            "store_end": round(last.store / MIB, 1),
+            "samples": [
+                (
+                    round(sample.at, 1),
+                    round(sample.anon / MIB, 1),
+                    round(sample.file / MIB, 1),
+                    round(sample.store / MIB, 1),
+                )
+                for sample in samples
+            ],
         },
         "writes": accounting,
         "server_alive_at_end": alive,
@@ -368,15 +403,18 @@ def soak(
 
 
 def _summary(result: dict[str, Any]) -> str:
-    writes, rss = result["writes"], result["rss_mib"]
+    writes, memory = result["writes"], result["memory_mib"]
     lines = [
         f"soak: {result['elapsed_seconds']} s, {result['requests']} requests ({result['requests_per_second']}/s) "
         f"at concurrency {result['concurrency']}, periodic job every {result['job_every_minutes']} min "
         f"(runs: {writes['job_runs']})",
         f"  sent: {result['sent']}",
         f"  errors: {sum(result['errors'].values())} {result['errors'] or ''}",
-        f"  memory (RSS of the server): {rss['after_warmup']} MiB after warm-up → {rss['end']} MiB at the end "
-        f"(max {rss['max']}); growth {rss['growth_after_warmup']} MiB, bound {rss['bound']} MiB",
+        f"  memory (anonymous RSS of the server): {memory['anon_after_warmup']} MiB after warm-up → "
+        f"{memory['anon_end']} MiB at the end (max {memory['anon_max']}); growth {memory['anon_growth_after_warmup']} "
+        f"MiB, bound {memory['bound']} MiB",
+        f"  file-backed RSS (mapped store pages, libraries): {memory['file_after_warmup']} → {memory['file_end']} MiB; "
+        f"store on disk {memory['store_after_warmup']} → {memory['store_end']} MiB",
         f"  writes: feedback {writes['feedback_acknowledged']} acknowledged / {writes['feedback_stored']} stored; "
         f"lifecycle {writes['lifecycle_acknowledged']} acknowledged / {writes['lifecycle_events_stored']} events "
         f"stored {writes['lifecycle_events_by_action']}; integrity {writes['integrity_check']}",
@@ -395,7 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="clients at once (default 8)")
     parser.add_argument("--job-every-minutes", type=int, default=1, help="periodic job interval (default 1)")
     parser.add_argument("--warmup-seconds", type=float, default=30.0, help="memory growth counted after this")
-    parser.add_argument("--rss-bound-mib", type=float, default=64.0, help="allowed RSS growth (default 64)")
+    parser.add_argument(
+        "--rss-bound-mib", type=float, default=64.0, help="allowed growth of anonymous RSS (default 64)"
+    )
     parser.add_argument("--sample-seconds", type=float, default=5.0, help="RSS sampling interval")
     parser.add_argument("--out", type=Path, help="JSON result (default bench/results/soak-<time>.json)")
     args = parser.parse_args(argv)
