@@ -23,17 +23,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import orjson
 
 from api.principal import Principal
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 #: The ``prev`` of the first record.
 GENESIS = "0" * 64
@@ -512,11 +514,7 @@ def _record(row: Sequence[object]) -> AuditRecord:
     )
 
 
-def access_db_path(settings: object) -> Path:
-    """The access store file: ``settings.access_db`` when the settings have it (``CREDLINK_ACCESS_DB``),
-    else ``credlink-access.db`` beside the store file ``settings.db``."""
-    configured = getattr(settings, "access_db", None) or os.environ.get("CREDLINK_ACCESS_DB")
-    if configured:
-        return Path(configured)
-    db = Path(getattr(settings, "db", "credlink.db"))
-    return db.with_name("credlink-access.db")
+def access_db_path(settings: Settings) -> Path:
+    """The access store file (``CREDLINK_ACCESS_DB``, else ``credlink-access.db`` beside the store file): the
+    one :meth:`api.settings.Settings.access_path` names, where users and keys live too."""
+    return settings.access_path()

@@ -1149,6 +1149,9 @@ def build_parser() -> argparse.ArgumentParser:
     from api.cli_audit import audit_commands
 
     audit_commands(commands, common)
+    from api.cli_backup import backup_commands
+
+    backup_commands(commands, common)
     return parser
 
 

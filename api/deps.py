@@ -62,6 +62,10 @@ async def at_query(
     return parse_date(at)
 
 
+#: The largest record number a store keys (SQLite's INTEGER): numeric ids and cursors above it are refused by
+#: validation (422) instead of overflowing in the driver (500).
+MAX_RECORD_ID = 2**63 - 1
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 AtDep = Annotated[dt.date | None, Depends(at_query)]

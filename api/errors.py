@@ -119,13 +119,20 @@ async def validation_error(_: Request, exc: RequestValidationError) -> JSONRespo
 
 
 async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        # A body that is not even text (FastAPI answers malformed JSON with 422 itself, undecodable bytes with
+        # this 400): the same 422 as any malformed request, which every route with a body declares.
+        return _error(422, "请求参数不合法：请求体无法解析，应为 UTF-8 编码的 JSON", "validation_error")
     codes = {404: "not_found", 405: "method_not_allowed"}
     messages = {404: "没有这个地址（请查看 /docs）", 405: "该地址不支持此请求方法"}
-    return _error(
+    response = _error(
         exc.status_code,
         messages.get(exc.status_code, str(exc.detail)),
         codes.get(exc.status_code, "http_error"),
     )
+    # A 405 names the methods the address does support (``Allow``, RFC 9110 §15.5.6).
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:

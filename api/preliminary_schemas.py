@@ -177,7 +177,9 @@ class SubmissionRejectedResponse(BaseModel):
 
     detail: str
     code: str
-    problems: list[ProblemOut]
+    #: Empty (absent) for a request body that is not a list at all (``validation_error``), which the same
+    #: status answers.
+    problems: list[ProblemOut] = Field(default_factory=list)
 
 
 class FirmRef(BaseModel):

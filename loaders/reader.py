@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import math
 import warnings as _warnings
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,6 +305,59 @@ def _sheet_rows(sheet: Any) -> list[tuple[object, ...]]:
     return rows
 
 
+#: Formula cells listed by name when a workbook has formulas without computed values.
+_FORMULAS_SHOWN = 5
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an ``<f>`` element), read in chunks from the zip
+    without parsing: most import files have none, and then the second reading below is skipped."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+                    continue
+                with archive.open(name) as member:
+                    tail = b""
+                    while chunk := member.read(1 << 20):
+                        if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                            return True
+                        tail = chunk[-3:]
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return False
+
+
+def _refuse_uncomputed_formulas(path: Path, title: str, rows: Sequence[Sequence[object]]) -> None:
+    """A formula cell whose workbook holds no computed value (written by a program, never opened and saved in
+    Excel) reads as empty: an end date or a name would vanish in silence (an ended role read as still held). Such
+    a file is refused, naming the cells; one saved by Excel carries the values and loads as it is."""
+    if not _has_formulas(path):
+        return
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheet = book[title]
+        formulas = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    missing = [
+        f"第 {number} 行第 {column} 列（{formula}）"
+        for number, (computed, written) in enumerate(zip(rows, formulas, strict=False), start=1)
+        for column, formula in enumerate(written, start=1)
+        if isinstance(formula, str)
+        and formula.startswith("=")
+        and (computed[column - 1] if column <= len(computed) else None) is None
+    ]
+    if missing:
+        shown = "；".join(missing[:_FORMULAS_SHOWN]) + (
+            f" 等 {len(missing)} 处" if len(missing) > _FORMULAS_SHOWN else ""
+        )
+        raise ReadError(
+            f"{path.name} 的工作表“{title}”含有没有计算结果的公式：{shown}；请在 Excel 中打开并保存"
+            "（或将公式粘贴为数值）后再导入"
+        )
+
+
 def _read_xlsx(path: Path) -> RawTable:
     """The first sheet with a recognisable header row (see :func:`_header_index`), else the first sheet."""
     try:
@@ -348,6 +402,7 @@ def _read_xlsx(path: Path) -> RawTable:
             + (f"；未读取：{'、'.join(others)}" if others else "")
         )
     header_row = found + 1
+    _refuse_uncomputed_formulas(path, title, rows)
     header_cells = [_cell_text(value) for value in rows[found]]
     width = max((len(row) for row in rows), default=0)
     header_cells += [""] * (width - len(header_cells))

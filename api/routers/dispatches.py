@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, status
 
 from api.auth import own_department_feed, own_dispatch, require
-from api.deps import StoreDep, parse_date
+from api.deps import MAX_RECORD_ID, StoreDep, parse_date
 from api.dispatch_schemas import (
     DeliveryOut,
     DispatchDetailResponse,
@@ -47,7 +47,7 @@ DepartmentQuery = Annotated[
     str,
     Query(min_length=1, description="实施部门名称 / implementing department", examples=["常州市市场监管局"]),
 ]
-DispatchIdPath = Annotated[int, Path(description="推送编号 / dispatch id", examples=[1042])]
+DispatchIdPath = Annotated[int, Path(le=MAX_RECORD_ID, description="推送编号 / dispatch id", examples=[1042])]
 DepartmentPath = Annotated[str, Path(min_length=1, description="实施部门名称 / implementing department")]
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -86,7 +86,7 @@ def run_out(summary: DispatchSummary) -> DispatchRunOut:
 def feed(
     store: StoreDep,
     department: DepartmentQuery,
-    after: Annotated[int, Query(ge=0, description="游标：上次收到的最后一个推送编号")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_RECORD_ID, description="游标：上次收到的最后一个推送编号")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="每页条数")] = 100,
 ) -> DispatchFeedResponse:
     records = store.dispatch_feed(department, after=after, limit=limit + 1)

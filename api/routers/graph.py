@@ -311,7 +311,7 @@ def get_why(
         "`preview` is true when the entry does not reach anyone by its status (draft, publicised, revoked)."
     ),
     response_model=ImpactResponse,
-    responses=error_responses(404, 503),
+    responses=error_responses(404, 422, 503),
 )
 def get_impact(
     store: StoreDep,

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, status
 
 from api.auth import own_entry, require
-from api.deps import StoreDep, parse_date
+from api.deps import MAX_RECORD_ID, StoreDep, parse_date
 from api.errors import error_responses
 from api.principal import Role
 from api.schemas import (
@@ -47,7 +47,9 @@ from graph.store.port import EntryRecord, Store
 router = APIRouter(tags=["lifecycle"])
 
 EntryIdPath = Annotated[str, Path(description="名单记录编号 / entry id", examples=["CZ-B-2023-000123"])]
-ApplicationIdPath = Annotated[int, Path(description="信用修复申请编号 / repair application id", examples=[7])]
+ApplicationIdPath = Annotated[
+    int, Path(le=MAX_RECORD_ID, description="信用修复申请编号 / repair application id", examples=[7])
+]
 
 
 def lifecycle_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

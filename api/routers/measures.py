@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, status
 from fastapi import Path as PathParam
 
 from api.auth import public, require
-from api.deps import AtDep, BusinessItemQuery, StoreDep, parse_date
+from api.deps import MAX_RECORD_ID, AtDep, BusinessItemQuery, StoreDep, parse_date
 from api.errors import error_responses
 from api.measures_schemas import (
     ActorRequest,
@@ -48,7 +48,10 @@ MeasureIdPath = Annotated[
     str, PathParam(max_length=64, description="措施编号 / measure id", examples=["M-B-SXBZX-07"])
 ]
 VersionPath = Annotated[
-    int, PathParam(ge=0, description="版本号（0 为首次发布前导入的清单）/ version", examples=[2])
+    int,
+    PathParam(
+        ge=0, le=MAX_RECORD_ID, description="版本号（0 为首次发布前导入的清单）/ version", examples=[2]
+    ),
 ]
 ActorQuery = Annotated[str, Query(max_length=100, description="操作人（部门及经办人）/ who acts (required)")]
 KindQuery = Annotated[ListKind | None, Query(description="red | black")]

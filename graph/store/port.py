@@ -17,6 +17,8 @@ from graph.ids import SubjectType
 from graph.model import EntryStatus, HolderBasis, ListKind, Measure, Role
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandas as pd
 
     from graph.frames import (
@@ -591,6 +593,12 @@ class Store(Protocol):
 
     def stats(self) -> Mapping[str, int]:
         """Row counts per kind of record plus ``schema_version`` and ``pending_changes``."""
+        ...
+
+    def backup_to(self, target: Path) -> None:
+        """Write a consistent copy of the whole store to the file ``target`` while it keeps serving
+        (``credlink backup``). The embedded store does (SQLite's online backup API); the Neo4j store refuses
+        (:class:`~graph.errors.InvalidRequest`) and names the server's own tool (``neo4j-admin database dump``)."""
         ...
 
     # --- loading

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import neo4j
 import pandas as pd
 
-from graph.errors import NotFound, StoreError
+from graph.errors import InvalidRequest, NotFound, StoreError
 from graph.ids import SubjectType, compact
 from graph.model import HolderBasis, ListKind, Role
 from graph.store.neo4j.base import (
@@ -199,6 +200,16 @@ class GraphPart(Neo4jBase):
         return out
 
     # --- loading ---------------------------------------------------------------------------------------------
+
+    def backup_to(self, target: Path) -> None:
+        """Refused: a consistent copy of a Neo4j database is the server's business — ``neo4j-admin database
+        dump`` (the database stopped, Community edition) or ``neo4j-admin database backup`` (online,
+        Enterprise edition) on the server; see the README, "Backup and restore"."""
+        raise InvalidRequest(
+            f"Neo4j 存储不由 credlink backup 备份（目标 {target}）：请在 Neo4j 服务器上使用 "
+            "neo4j-admin database dump（社区版，需先停止数据库）或 neo4j-admin database backup（企业版，在线）"
+            "备份，用 neo4j-admin database load 恢复；详见 README“备份与恢复 Backup and restore”"
+        )
 
     def existing_codes(self, subject_type: SubjectType, codes: Collection[str]) -> set[str]:
         unique = list(dict.fromkeys(codes))
