@@ -77,6 +77,8 @@ class City:
     dispatches: list[tuple[int, str]]
     departments: list[str]
     entries: list[str]
+    #: A credit administrator's API key in the access store beside the store (where the server looks).
+    key: str = ""
 
 
 def _copy_city(enterprises: int, seed: int, folder: Path) -> Path:
@@ -122,7 +124,19 @@ def _read_city(db: Path, lifecycle_entries: int) -> City:
         conn.close()
     if not ids or not dispatches or not entries:
         raise SystemExit("the sample city has no subjects, dispatches or effective open black entries")
-    return City(ids=ids, dispatches=dispatches, departments=departments, entries=entries)
+    return City(ids=ids, dispatches=dispatches, departments=departments, entries=entries, key=_admin_key(db))
+
+
+def _admin_key(db: Path) -> str:
+    from api.access_store import AccessStore, make_grant
+    from api.settings import Settings
+
+    access = AccessStore(Settings(db=db).access_path())
+    try:
+        _, key = access.issue_key("soak", make_grant("credit_admin"))
+    finally:
+        access.close()
+    return key
 
 
 async def _client(
@@ -135,7 +149,8 @@ async def _client(
     cursors = dict.fromkeys(city.departments, 0)
     # A lifecycle client's entries are its own: an objection and its resolution never race another client's.
     pending: dict[str, str] = {}  # entry → next step ("object" or "resolve")
-    async with httpx.AsyncClient(base_url=base, timeout=30.0) as client:
+    headers = {"Authorization": f"Bearer {city.key}"}
+    async with httpx.AsyncClient(base_url=base, timeout=30.0, headers=headers) as client:
         while time.monotonic() < deadline:
             action = rng.choices(actions, weights)[0]
             if action == "lifecycle" and not entries:
@@ -295,7 +310,15 @@ def soak(
     city = _read_city(db, lifecycle_entries=concurrency * 4)
     port = _free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("CREDLINK_")}
-    env.update({"CREDLINK_DELIVER_EVERY_SECONDS": "10"})
+    # Authenticated as a credit administrator (every action of the mix is open to it); the check's rate limit
+    # is set out of reach: the soak measures the service, not the limiter.
+    env.update(
+        {
+            "CREDLINK_DELIVER_EVERY_SECONDS": "10",
+            "CREDLINK_CHECK_RATE": "1000000",
+            "CREDLINK_CHECK_BURST": "1000000",
+        }
+    )
     log(
         f"serving {db} on 127.0.0.1:{port}; periodic job every {job_every_minutes} min; {minutes} min of traffic"
     )
