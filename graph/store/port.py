@@ -8,6 +8,8 @@ so that nothing above the port sees a driver row type.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -33,6 +35,29 @@ if TYPE_CHECKING:
 
 #: A job run still ``running`` after this long has died: no run lasts that long.
 JOB_STALE_AFTER = dt.timedelta(hours=2)
+
+
+def job_owner() -> str:
+    """Who runs a job: ``host:pid`` of this process, recorded with the running job."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def job_owner_is_gone(owner: str | None) -> bool:
+    """The process that holds a running job has ended (killed, crashed): it ran on this host and no process
+    has its pid. ``False`` when that cannot be known (another host, no owner recorded, a pid in use again):
+    the lock then waits for :data:`JOB_STALE_AFTER`."""
+    if not owner:
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 class FileKind(StrEnum):

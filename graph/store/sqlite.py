@@ -89,6 +89,8 @@ from graph.store.port import (
     Transition,
     WebhookRecord,
     WriteCounts,
+    job_owner,
+    job_owner_is_gone,
 )
 from queries.catalog import sql
 
@@ -2046,11 +2048,12 @@ class SQLiteStore:
     def start_job(self, run_on: dt.date, *, stale_after: dt.timedelta = JOB_STALE_AFTER) -> int | None:
         with self._write() as conn:
             running = conn.execute(
-                "SELECT pk, started_at FROM job_runs WHERE status = 'running' ORDER BY pk DESC LIMIT 1"
+                "SELECT pk, started_at, report FROM job_runs WHERE status = 'running' ORDER BY pk DESC LIMIT 1"
             ).fetchone()
             if running is not None:
                 started = dt.datetime.strptime(running[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-                if dt.datetime.now(dt.UTC) - started < stale_after:
+                owner = json.loads(running[2]).get("owner") if running[2] else None
+                if dt.datetime.now(dt.UTC) - started < stale_after and not job_owner_is_gone(owner):
                     return None
                 # The run that holds the lock died (killed, machine restarted): record that and take over.
                 conn.execute(
@@ -2061,9 +2064,11 @@ class SQLiteStore:
                         running[0],
                     ),
                 )
+            # While it runs, the report names the process that holds the lock (the finished run's report
+            # replaces it): a run killed with it is taken over at once from the same host.
             cursor = conn.execute(
-                "INSERT INTO job_runs (started_at, run_on, status) VALUES (?, ?, 'running')",
-                (_now(), run_on.isoformat()),
+                "INSERT INTO job_runs (started_at, run_on, status, report) VALUES (?, ?, 'running', ?)",
+                (_now(), run_on.isoformat(), json.dumps({"owner": job_owner()})),
             )
             return int(cursor.lastrowid or 0)
 

@@ -1,4 +1,4 @@
-// A job run, running.
-// params: pk, started_at, run_on
-CREATE (j:JobRun {pk: $pk, started_at: $started_at, run_on: $run_on, status: 'running'})
+// A job run, running; its report names the process that holds it until the run's own report replaces it.
+// params: pk, started_at, run_on, report
+CREATE (j:JobRun {pk: $pk, started_at: $started_at, run_on: $run_on, status: 'running', report: $report})
 RETURN j.pk AS pk

@@ -265,3 +265,29 @@ def _kill_after_requests(db: Path, receiver: Receiver, *, count: int) -> Killed:
         process.send_signal(signal.SIGKILL)
     returncode = process.wait(30)
     return Killed(killed=returncode == -signal.SIGKILL, returncode=returncode)
+
+
+def test_a_killed_periodic_job_is_taken_over_at_once_by_the_next_run(
+    city: dict[str, Path], tmp_path: Path
+) -> None:
+    """``credlink job run`` killed while it holds the job lock: the next run on the same host sees that the
+    process holding the lock is gone, records the dead run as failed and runs (no two-hour wait)."""
+    db = _copy_store(city["after"], tmp_path / "job.db")
+    outcome = kill_when(db, ["job", "run", "--on", "2026-12-01"], "运行定期任务", delay=0.3)
+    assert outcome.killed, outcome.stderr
+    assert integrity(db) == ["ok"]
+    conn = sqlite3.connect(db)
+    try:
+        held = conn.execute("SELECT status, report FROM job_runs ORDER BY pk").fetchall()
+    finally:
+        conn.close()
+    assert [status for status, _ in held] == ["running"]  # the dead run still holds the lock
+    rerun = credlink(db, "job", "run", "--on", "2026-12-01")
+    assert "定期任务完成" in rerun.stdout, rerun.stdout + rerun.stderr
+    conn = sqlite3.connect(db)
+    try:
+        after = conn.execute("SELECT status, report FROM job_runs ORDER BY pk").fetchall()
+    finally:
+        conn.close()
+    assert [status for status, _ in after] == ["failed", "done"]
+    assert "由后续运行接管" in after[0][1]

@@ -61,6 +61,8 @@ from graph.store.port import (
     RepairApplication,
     Suspension,
     Transition,
+    job_owner,
+    job_owner_is_gone,
 )
 
 #: The replayable fields of an entry (graph.lifecycle.STATE_FIELDS), as ListEntry properties.
@@ -714,7 +716,9 @@ class LifecyclePart(Neo4jBase):
             running = run_one(tx, "job_running")
             if running is not None:
                 started = dt.datetime.strptime(running["started_at"], _STAMP).replace(tzinfo=dt.UTC)
-                if dt.datetime.now(dt.UTC) - started < stale_after:
+                report = running.get("report")
+                owner = json.loads(report).get("owner") if report else None
+                if dt.datetime.now(dt.UTC) - started < stale_after and not job_owner_is_gone(owner):
                     return None
                 # The run that holds the lock died (killed, machine restarted): record that and take over.
                 run(
@@ -726,7 +730,14 @@ class LifecyclePart(Neo4jBase):
                     report=json.dumps({"error": "运行中断（进程退出），由后续运行接管"}, ensure_ascii=False),
                 )
             pk = next_pks(tx, "job", 1)
-            run(tx, "job_create", pk=pk, started_at=now, run_on=run_on)
+            run(
+                tx,
+                "job_create",
+                pk=pk,
+                started_at=now,
+                run_on=run_on,
+                report=json.dumps({"owner": job_owner()}),
+            )
             return pk
 
         return self._write("登记定时任务", work)

@@ -1173,6 +1173,43 @@ def test_start_job_takes_over_a_stale_run() -> None:
     store.expect_done()
 
 
+def test_start_job_takes_over_at_once_from_a_process_that_is_gone() -> None:
+    """A recent run whose process (on this host) has ended holds the lock no longer; one whose process is
+    alive (this one) still does."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    recent = _stamp(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    gone = json.dumps({"owner": f"{socket.gethostname()}:{ended.pid}"})
+    store = ReplayStore(
+        [
+            Step("job_lock"),
+            Step("job_running", records=[{"pk": 3, "started_at": recent, "report": gone}]),
+            Step("job_finish", check=holds(lambda p: (p["pk"], p["status"]) == (3, "failed"))),
+            next_pk("job", 1, 4),
+            Step(
+                "job_create",
+                check=holds(
+                    lambda p: json.loads(p["report"]) == {"owner": f"{socket.gethostname()}:{os.getpid()}"}
+                ),
+                records=[{"pk": 4}],
+            ),
+        ]
+    )
+    assert store.start_job(dt.date(2024, 6, 1)) == 4
+    store.expect_done()
+    alive = json.dumps({"owner": f"{socket.gethostname()}:{os.getppid()}"})
+    store = ReplayStore(
+        [Step("job_lock"), Step("job_running", records=[{"pk": 3, "started_at": recent, "report": alive}])]
+    )
+    assert store.start_job(dt.date(2024, 6, 1)) is None
+    store.expect_done()
+
+
 def test_finish_job_and_list_jobs() -> None:
     def done(p: Mapping[str, Any]) -> None:
         assert (p["pk"], p["status"]) == (4, "done")
