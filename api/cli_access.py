@@ -34,11 +34,7 @@ def access_store_path(db: Path) -> Path:
     """The access store of the store ``db`` (``CREDLINK_ACCESS_DB`` if set), as the server finds it."""
     from api.settings import get_settings
 
-    settings = get_settings()
-    if settings.access_db is not None:
-        return settings.access_db
-    folder = db.resolve().parent if settings.store == "sqlite" else Path(".")
-    return folder / "credlink-access.db"
+    return get_settings().model_copy(update={"db": db}).access_path()
 
 
 def _items(text: str | None) -> list[str] | None:
