@@ -21,7 +21,7 @@ import datetime as dt
 import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +31,7 @@ import pandas as pd
 from graph.ids import SubjectType
 from graph.store.port import FileKind, LoadBatch, Store, WriteCounts
 from loaders.contract import CONTRACTS, QUARANTINE_COLUMNS
-from loaders.reader import RawTable, ReadError, detect_kind, iter_files, read_table
+from loaders.reader import RawTable, ReadError, detect_kind, iter_files, kind_from_name, read_table
 from loaders.validate import WRITE_COLUMNS, CheckedFile, Problem, References, check_table
 
 __all__ = ["FileReport", "LoadReport", "OnError", "load_paths"]
@@ -40,9 +40,10 @@ OnError = Literal["reject", "quarantine"]
 
 #: At most this many problems are kept in the load history the store records (the report has them all).
 HISTORY_PROBLEMS = 1000
-#: A load of at least this many rows is written while it is validated (see ``load_paths``); a smaller one
-#: is validated first and written only if it may be: the overlap would not pay for the hand-over.
-PIPELINE_ROWS = 50_000
+#: A load of files of at least this many bytes in all (about 50,000 rows) is written while it is validated
+#: (see ``load_paths``); a smaller one is validated first and written only if it may be: the overlap would
+#: not pay for the hand-over.
+PIPELINE_BYTES = 4 * 2**20
 
 _ENCODING_LABELS = {
     "utf-8": "UTF-8",
@@ -193,8 +194,18 @@ class _Item:
     """One input file on its way through the load."""
 
     report: FileReport
+    #: The file to read; None for a path that does not exist.
+    path: Path | None = None
+    #: The kind its name (or the caller) gives, known before it is read; else None until read.
+    expected: FileKind | None = None
     table: RawTable | None = None
     checked: CheckedFile | None = None
+    #: The read ahead of validation, while earlier kinds are validated and written.
+    reading: Future[None] | None = None
+
+    def wait(self) -> None:
+        if self.reading is not None:
+            self.reading.result()
 
 
 _SUBJECT_FILES: dict[FileKind, tuple[SubjectType, str]] = {
@@ -242,33 +253,48 @@ def load_paths(
     if on_error not in ("reject", "quarantine"):
         raise ValueError(f"on_error must be 'reject' or 'quarantine', not {on_error!r}")
     overrides = {Path(path).resolve(): kind for path, kind in (kinds or {}).items()}
-    items = _read_all(paths, overrides, progress=progress)
-
-    refs = References(store)
-    seen_keys: dict[FileKind, pd.DataFrame] = {}
-    files_per_kind = Counter(item.report.kind for item in items if item.report.kind)
+    items = _list_files(paths, overrides)
+    # A file whose kind only its headers tell is read first; the others are read in dependency order by a
+    # reader thread, each while the kinds before it are validated and written.
+    for item in items:
+        if item.path is not None and item.expected is None:
+            _read(item, overrides, progress=progress)
     by_kind: dict[FileKind, list[_Item]] = {kind: [] for kind in FileKind}
     for item in items:
-        if item.table is not None and item.report.kind is not None:
-            by_kind[item.report.kind].append(item)
+        kind = item.expected or (item.report.kind if item.table is not None else None)
+        if kind is not None:
+            by_kind[kind].append(item)
+    refs = References(store)
+    seen_keys: dict[FileKind, pd.DataFrame] = {}
+    files_per_kind = Counter({kind: len(found) for kind, found in by_kind.items()})
 
     # The store writes each kind's good rows as soon as that kind is validated (policies, measures, subjects,
-    # then what refers to them), in its one transaction, while the next kind is validated: the write spends
-    # most of its time inside the database, which leaves the interpreter to the validation. Reject mode
-    # abandons the write (a rollback: nothing is written) at the first problem found.
+    # then what refers to them), in its one transaction, while the next kind is read and validated: the write
+    # spends most of its time inside the database, which leaves the interpreter to reading and validation.
+    # Reject mode abandons the write (a rollback: nothing is written) at the first problem found.
     feed = _Feed()
-    pipelined = sum(item.report.read for item in items) >= PIPELINE_ROWS
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="credlink-load-write") as pool:
+    pipelined = sum(_size(item.path) for item in items) >= PIPELINE_BYTES
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="credlink-load-read") as reader,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="credlink-load-write") as pool,
+    ):
+        for kind in FileKind:
+            for item in by_kind[kind]:
+                if item.table is None:
+                    item.reading = reader.submit(_read, item, overrides, progress=progress)
         writing = pool.submit(store.write_batch, LoadBatch(feed)) if pipelined else None
         try:
             # FileKind's order is the dependency order: policies, measures, subjects, then what refers to them.
             for kind in FileKind:
                 for item in by_kind[kind]:
-                    _check(item, refs, seen_keys, files_per_kind, today)
+                    item.wait()
+                    if item.table is not None:
+                        _check(item, refs, seen_keys, files_per_kind, today)
                 if on_error == "reject" and any(item.report.problems for item in items):
                     feed.abandon()
                 feed.put(kind, _good_rows(by_kind[kind]))
         finally:
+            reader.shutdown(cancel_futures=True)  # after a failure, files not yet read are not read
             feed.abandon()  # no-op once every kind is in; else the writer must not wait for ever
         blocking = any(item.checked is None or item.checked.file_problems for item in items)
         any_problem = any(item.report.problems for item in items)
@@ -291,6 +317,7 @@ def load_paths(
     taken: set[Path] = set()
     for item in items:
         _settle(item, on_error=on_error, written=write, quarantine_dir=quarantine_dir, taken=taken)
+    files_per_kind = Counter(item.report.kind for item in items if item.report.kind)
     for item in items:
         held = item.report.kind
         if held in counts and files_per_kind[held] == 1:
@@ -308,7 +335,9 @@ def load_paths(
     return report
 
 
-def _read_all(paths: Sequence[Path], overrides: Mapping[Path, FileKind], *, progress: bool) -> list[_Item]:
+def _list_files(paths: Sequence[Path], overrides: Mapping[Path, FileKind]) -> list[_Item]:
+    """One item per import file under ``paths``, in the order given, each with the kind its name (or the
+    caller) gives; a path that does not exist is an item with its problem."""
     items: list[_Item] = []
     seen: set[Path] = set()
     for given in paths:
@@ -323,32 +352,45 @@ def _read_all(paths: Sequence[Path], overrides: Mapping[Path, FileKind], *, prog
             if resolved in seen:
                 continue
             seen.add(resolved)
-            report = FileReport(path=str(path))
-            item = _Item(report)
-            items.append(item)
-            try:
-                table = read_table(path, progress=progress)
-            except ReadError as exc:
-                report.problems.append(Problem(str(path), None, None, None, exc.reason))
-                continue
-            report.encoding = table.encoding
-            report.warnings.extend(table.warnings)
-            report.read = len(table.frame)
-            report.kind = overrides.get(resolved) or detect_kind(path, list(table.frame.columns))
-            if report.kind is None:
-                report.problems.append(
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        None,
-                        "无法判断文件类型：请按内容命名文件（如 enterprises.csv、企业.xlsx、任职.csv），"
-                        "或使用规定的表头，或明确指定文件类型",
-                    )
-                )
-                continue
-            item.table = table
+            expected = overrides.get(resolved) or kind_from_name(path)
+            items.append(_Item(FileReport(path=str(path)), path=path, expected=expected))
     return items
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:
+        return 0  # reading it will say why
+
+
+def _read(item: _Item, overrides: Mapping[Path, FileKind], *, progress: bool) -> None:
+    """Read the item's file and tell its kind; a file that cannot be read, or whose kind cannot be told,
+    keeps its problem in its report and no table."""
+    path, report = item.path, item.report
+    assert path is not None
+    try:
+        table = read_table(path, progress=progress)
+    except ReadError as exc:
+        report.problems.append(Problem(str(path), None, None, None, exc.reason))
+        return
+    report.encoding = table.encoding
+    report.warnings.extend(table.warnings)
+    report.read = len(table.frame)
+    report.kind = overrides.get(path.resolve()) or detect_kind(path, list(table.frame.columns))
+    if report.kind is None:
+        report.problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                None,
+                "无法判断文件类型：请按内容命名文件（如 enterprises.csv、企业.xlsx、任职.csv），"
+                "或使用规定的表头，或明确指定文件类型",
+            )
+        )
+        return
+    item.table = table
 
 
 def _problem_order(kind: FileKind) -> Any:

@@ -452,14 +452,19 @@ def _trim(frame: pd.DataFrame) -> pd.DataFrame:
     return trimmed[~blank] if blank.any() else trimmed
 
 
+def kind_from_name(path: Path) -> FileKind | None:
+    """The file kind the file's name gives, if it names one (what :func:`detect_kind` tries first)."""
+    # "enterprises.quarantine.csv" → "enterprises.quarantine": the stem check looks for words inside.
+    return kind_from_stem(path.name.rsplit(".", 1)[0])
+
+
 def detect_kind(path: Path, headers: list[str]) -> FileKind | None:
     """The file kind: from the file-name stem if it names one, else from the headers.
 
     From headers, the kind whose required columns are all present and which recognises the most
     headers wins; a tie, or no kind with all its required columns, gives ``None``.
     """
-    # "enterprises.quarantine.csv" → "enterprises.quarantine": the stem check looks for words inside.
-    by_name = kind_from_stem(path.name.rsplit(".", 1)[0])
+    by_name = kind_from_name(path)
     if by_name is not None:
         return by_name
     keys = {header_key(header) for header in headers} - {header_key(name) for name in QUARANTINE_COLUMNS}

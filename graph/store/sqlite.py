@@ -95,7 +95,6 @@ from graph.store.port import (
 from queries.catalog import sql
 
 BATCH_ROWS = 50_000
-#: A job run still marked running after this long is taken to have died, and the next run takes over.
 CACHE_KIB = 64 * 1024
 #: Writes of at least BULK_ROWS rows run with a page cache of BULK_CACHE_KIB, given back afterwards.
 BULK_ROWS = 200_000
@@ -548,6 +547,24 @@ def _fresh_subjects(
     return WriteCounts(inserted=len(frame))
 
 
+def _check_references(conn: sqlite3.Connection, proven: Collection[str]) -> None:
+    """What ``PRAGMA foreign_keys`` would have refused, for a transaction written with it off: every table
+    with references except the ``proven`` ones (written with keys taken from the store itself)."""
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%' ORDER BY name"
+        )
+        if name not in proven
+    ]
+    for table in tables:
+        broken = conn.execute(f"PRAGMA foreign_key_check({table})").fetchone()
+        if broken is not None:
+            raise sqlite3.IntegrityError(
+                f"FOREIGN KEY constraint failed: {broken[0]} row {broken[1]} → {broken[2]}"
+            )
+
+
 def _subject_pks(
     conn: sqlite3.Connection,
     codes: npt.NDArray[np.object_],
@@ -782,24 +799,33 @@ class SQLiteStore:
         return conn
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction on the write connection; rolled back on any error."""
+    def _write(self, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction on the write connection; rolled back on any error.
+
+        ``foreign_keys=False`` turns SQLite's reference checks off for this transaction only (the pragma
+        cannot change inside one): the caller then owns checking what it wrote."""
         with self._write_lock:
             conn = self._writer
+            if not foreign_keys:
+                conn.execute("PRAGMA foreign_keys = OFF")
             try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StoreError(f"数据库 {self.path} 正忙或不可写：{exc}") from exc
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            try:
-                conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                conn.execute("ROLLBACK")
-                raise StoreError(f"提交事务失败：{exc}") from exc
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.Error as exc:
+                    raise StoreError(f"数据库 {self.path} 正忙或不可写：{exc}") from exc
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                try:
+                    conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    conn.execute("ROLLBACK")
+                    raise StoreError(f"提交事务失败：{exc}") from exc
+            finally:
+                if not foreign_keys:
+                    conn.execute("PRAGMA foreign_keys = ON")
 
     def _read(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         try:
@@ -896,8 +922,14 @@ class SQLiteStore:
     def write_batch(self, batch: LoadBatch) -> dict[FileKind, WriteCounts]:
         counts: dict[FileKind, WriteCounts] = {}
         bulk = False
+        # A first load (no role edge yet) is written without SQLite's reference check on every row: the
+        # fresh path takes each edge's keys from the subjects it found or inserted in this transaction, so
+        # its edges are sound by construction (the check would cost a third of the city's role insert). The
+        # tables written otherwise are checked once, before commit (:func:`_check_references`).
+        first = not self._read("SELECT EXISTS (SELECT 1 FROM roles)", {})[0][0]
+        proven: set[str] = set()
         try:
-            with self._write() as conn:
+            with self._write(foreign_keys=not first) as conn:
                 fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]] = {}
                 # Kind by kind, each taken when the loader hands it over (batch.frames may still be filling).
                 for kind in FileKind:
@@ -909,7 +941,9 @@ class SQLiteStore:
                         # misses; a large cache for the bulk write roughly halves a million-firm load.
                         bulk = True
                         conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
-                    counts[kind] = self._merge(conn, kind, frame, fresh)
+                    counts[kind] = self._merge(conn, kind, frame, fresh, proven)
+                if first:
+                    _check_references(conn, proven)
         except sqlite3.Error as exc:
             raise StoreError(f"写入数据库失败：{exc}") from exc
         finally:
@@ -925,6 +959,7 @@ class SQLiteStore:
         kind: FileKind,
         frame: pd.DataFrame,
         fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]],
+        proven: set[str],
     ) -> WriteCounts:
         if kind is FileKind.measures:
             return self._merge_measures(conn, frame)
@@ -935,6 +970,7 @@ class SQLiteStore:
                 kind is FileKind.roles
                 and not conn.execute("SELECT EXISTS (SELECT 1 FROM roles)").fetchone()[0]
             ):
+                proven.add("roles")
                 return _fresh_roles(conn, frame, fresh)
         create, columns = _STAGING[kind], BATCH_COLUMNS[kind]
         conn.execute("DROP TABLE IF EXISTS temp.stage")

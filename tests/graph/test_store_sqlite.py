@@ -60,6 +60,52 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.parametrize("fresh_rows", [1, 10**9], ids=["fresh path", "staging path"])
+def test_a_first_load_turns_reference_checks_back_on_and_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_rows: int
+) -> None:
+    import graph.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "FRESH_ROWS", fresh_rows)
+    store = SQLiteStore(tmp_path / "first.db")
+    try:
+        small(store)  # the first load: roles were empty, written with reference checks off
+        assert store._writer.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store._writer.execute("PRAGMA foreign_key_check").fetchall() == []
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), store._write() as conn:
+            conn.execute(
+                "INSERT INTO list_entries (entry_id, subject_pk, kind, list_type, department, basis, "
+                "act_date, decided_on, valid_from, status) "
+                "VALUES ('X', 999, 'black', 't', 'd', 'b', '2020-01-01', '2020-01-01', '2020-01-01', "
+                "'effective')"
+            )
+    finally:
+        store.close()
+
+
+def test_a_first_load_refuses_a_broken_reference_it_did_not_prove(tmp_path: Path) -> None:
+    import graph.store.sqlite as sqlite_store
+
+    store = SQLiteStore(tmp_path / "broken.db")
+    try:
+
+        def dangling(proven: set[str]) -> None:
+            with store._write(foreign_keys=False) as conn:
+                conn.execute(
+                    "INSERT INTO roles (holder_pk, enterprise_pk, role, start_date) VALUES (9, 8, 'principal', '')"
+                )
+                sqlite_store._check_references(conn, proven)
+                conn.execute("DELETE FROM roles")
+
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY constraint failed: roles"):
+            dangling(set())
+        dangling({"roles"})  # a table proven by its writer is not scanned again
+        assert store.stats()["roles"] == 0
+        assert store._writer.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    finally:
+        store.close()
+
+
 def test_reloading_is_idempotent_and_counts_what_changed(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "idem.db")
     small(store)

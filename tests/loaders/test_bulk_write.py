@@ -53,7 +53,7 @@ def _load(files: dict[str, Path], path: Path, fresh_rows: int, monkeypatch: pyte
     """Load the city twice; the fresh path (``fresh_rows`` small) is fed while validating, the staging path
     after validation — so the comparison covers both ways of handing rows to the store."""
     monkeypatch.setattr(sqlite_store, "FRESH_ROWS", fresh_rows)
-    monkeypatch.setattr("loaders.load.PIPELINE_ROWS", 0 if fresh_rows < 100 else 10**12)
+    monkeypatch.setattr("loaders.load.PIPELINE_BYTES", 0 if fresh_rows < 100 else 10**12)
     store = SQLiteStore(path)
     try:
         report = load_paths(store, list(files.values()), progress=False, today=TODAY)
@@ -134,7 +134,7 @@ def test_a_late_bad_row_rolls_back_what_was_already_written(
     cells[header.index("valid_from")] = "2022-13-01"
     files["list_entries"].write_text("\n".join([*entries[:-1], ",".join(cells)]) + "\n", encoding="utf-8")
     monkeypatch.setattr(sqlite_store, "FRESH_ROWS", 1)
-    monkeypatch.setattr("loaders.load.PIPELINE_ROWS", 0)
+    monkeypatch.setattr("loaders.load.PIPELINE_BYTES", 0)
     path = tmp_path / "store.db"
     store = SQLiteStore(path)
     before = _dump(path, ["有限"])
@@ -167,7 +167,7 @@ def test_a_failing_validation_leaves_the_store_as_it_was_and_no_writer_waiting(
         return real(table, kind, *args, **kwargs)
 
     monkeypatch.setattr(load_module, "check_table", failing)
-    monkeypatch.setattr(load_module, "PIPELINE_ROWS", 0)
+    monkeypatch.setattr(load_module, "PIPELINE_BYTES", 0)
     path = tmp_path / "store.db"
     store = SQLiteStore(path)
     before = _dump(path, ["有限"])
@@ -181,6 +181,42 @@ def test_a_failing_validation_leaves_the_store_as_it_was_and_no_writer_waiting(
     finally:
         store.close()
     assert before["subjects"] == []
+
+
+@pytest.mark.parametrize("on_error", ["reject", "quarantine"])
+def test_files_are_read_ahead_in_dependency_order_and_a_late_unreadable_one_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_error: str
+) -> None:
+    """Files named for their kind are read by a reader thread in dependency order, whatever order they are
+    given in, while earlier kinds are validated and written; a file read late that cannot be read is a
+    problem of that file, and in reject mode what was already written rolls back."""
+    from loaders import load as load_module
+
+    files = generate_city(tmp_path / "city", enterprises=150, seed=11, today=TODAY)
+    files["list_entries"].write_bytes(b"")  # unreadable: no header
+    read: list[str] = []
+    real = load_module.read_table
+
+    def reading(path: Path, **kwargs: Any) -> Any:
+        read.append(path.stem)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(load_module, "read_table", reading)
+    monkeypatch.setattr(sqlite_store, "FRESH_ROWS", 1)
+    monkeypatch.setattr(load_module, "PIPELINE_BYTES", 0)
+    store = SQLiteStore(tmp_path / "store.db")
+    try:
+        given = sorted(files.values(), key=lambda path: path.name, reverse=True)  # roles first, policies last
+        report = load_paths(store, given, on_error=on_error, progress=False, today=TODAY)  # type: ignore[arg-type]
+        assert read == ["list_policies", "measures", "enterprises", "persons", "roles", "list_entries"]
+        assert [file.name for file in report.files] == [path.name for path in given]
+        assert not report.ok
+        assert [(p.file, p.row) for p in report.problems] == [(str(files["list_entries"]), None)]
+        assert "空文件" in report.problems[0].reason
+        roles = sum(1 for _ in files["roles"].open(encoding="utf-8")) - 1
+        assert store.stats()["roles"] == (0 if on_error == "reject" else roles)
+    finally:
+        store.close()
 
 
 def test_feed_hands_each_kind_over_when_it_is_put_and_abandon_stops_the_reader() -> None:
