@@ -366,15 +366,7 @@ def require(*roles: Role, narrow: Iterable[Narrowing] = (), rate_limited: bool =
     names = ", ".join(sorted(role.value for role in allowed))
 
     async def check_access(request: Request) -> Principal:
-        # get_principal called directly (one dependency less on the check's hot path), but a test's
-        # ``app.dependency_overrides[get_principal]`` (masking and audit tested apart from authentication)
-        # is honoured as FastAPI would.
-        override = request.app.dependency_overrides.get(get_principal)
-        if override is None:
-            principal = await get_principal(request)
-        else:
-            found = override(request) if _takes_request(override) else override()
-            principal = await found if inspect.isawaitable(found) else found
+        principal = await request_principal(request)
         if principal.role is Role.PUBLIC:
             raise Unauthenticated("请先登录（Authorization: Bearer <令牌>）或提供 API 密钥")
         if principal.role not in allowed:
@@ -399,6 +391,18 @@ def require(*roles: Role, narrow: Iterable[Narrowing] = (), rate_limited: bool =
         rate_limited=rate_limited,
     )
     return params.Depends(check_access)
+
+
+async def request_principal(request: Request) -> Principal:
+    """:func:`~api.principal.get_principal` called directly (one dependency less on the check's hot path),
+    but a test's ``app.dependency_overrides[get_principal]`` (masking and audit tested apart from
+    authentication) honoured as FastAPI would."""
+    override = request.app.dependency_overrides.get(get_principal)
+    if override is None:
+        return await get_principal(request)
+    found = override(request) if _takes_request(override) else override()
+    principal: Principal = await found if inspect.isawaitable(found) else found
+    return principal
 
 
 def _takes_request(call: Callable[..., Any]) -> bool:
@@ -497,5 +501,6 @@ __all__ = [
     "own_entry",
     "own_preliminary_list",
     "public",
+    "request_principal",
     "require",
 ]
