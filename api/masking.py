@@ -393,6 +393,28 @@ def mask_check_answer(
     return body, ids & keep
 
 
+def mask_batch_answer(
+    body: bytes, sight: Sight, keep: frozenset[str] = frozenset()
+) -> tuple[bytes, set[str]]:
+    """The batch check's answer (``body``: ids as asked, flags, measure ids and error texts — no person names)
+    as a caller with ``sight`` may see it, and the person id numbers it leaves unmasked.
+
+    The same bytes as :meth:`Masker.body` makes of ``body`` (``tests/api/test_masking_check.py``): a business
+    system's answer names only the ids it sent, which it sees, so the usual answer leaves unchanged after
+    one scan instead of being parsed and rebuilt (~9 ms for 1,000 ids). An answer with an id number to mask
+    (a caller who sees masked ids) is masked by :class:`Masker`.
+    """
+    if sight is Sight.FULL:
+        return body, person_ids_in(body)
+    if sight is not Sight.ASKED:
+        keep = frozenset()
+    ids = {token.upper() for token in id_tokens(body)}
+    if ids <= keep and not any(key in body for key in _FILER_KEYS_JSON):
+        return body, ids
+    masker = Masker(keep)
+    return masker.body(body, "application/json"), masker.kept
+
+
 def mask_data(value: Any, sight: Sight, keep: frozenset[str] = frozenset()) -> Any:
     """``value`` (JSON-like) as a caller with ``sight`` may see it."""
     if sight is Sight.FULL:

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from api.masking import Masker, Sight, mask_check_answer
-from api.schemas import check_data, encode_json
+from api.masking import Masker, Sight, mask_batch_answer, mask_check_answer, person_ids_in
+from api.schemas import batch_error_data, batch_result_data, check_data, encode_json
 from graph import propagation
+from graph.errors import AmbiguousIdentifier, InvalidIdentifier, NotFound
 from graph.store.sqlite import SQLiteStore
 from loaders.load import load_paths
 from loaders.sample import DEFAULT_TODAY, generate_city
@@ -52,8 +53,6 @@ def _codes(store: SQLiteStore) -> list[str]:
 def _generic(body: bytes, sight: Sight, keep: frozenset[str]) -> tuple[bytes, set[str]]:
     """What the guard does with a check answer it did not know to be masked."""
     if sight is Sight.FULL:
-        from api.masking import person_ids_in
-
         return body, person_ids_in(body)
     masker = Masker(keep if sight is Sight.ASKED else frozenset())
     return masker.body(body, "application/json"), masker.kept
@@ -178,3 +177,28 @@ def test_an_enterprise_subject_shows_nothing_and_is_not_rewritten(city: SQLiteSt
     answer = check_data(check(city, code, at=DEFAULT_TODAY))
     body = encode_json(answer)
     assert mask_check_answer(answer, body, Sight.ASKED, frozenset({code})) == (body, set())
+
+
+def test_batch_answers_are_masked_as_the_guard_masks_them(city: SQLiteStore) -> None:
+    """The batch: every subject of the city with errors among them (malformed, unknown, ambiguous-looking),
+    asked by a business system (the ids it sent kept), one that sent other ids, and every other sight."""
+    codes = _codes(city)
+    asked = [*codes, "not-an-id", make_id_number(902), codes[0].lower(), f" {codes[1]} "]
+    results: list[dict[str, Any]] = []
+    for requested in asked:
+        try:
+            results.append(batch_result_data(requested, check(city, requested, at=DEFAULT_TODAY)))
+        except (InvalidIdentifier, AmbiguousIdentifier, NotFound) as exc:
+            results.append(batch_error_data(requested, exc.detail, exc.code))
+    body = encode_json({"at": DEFAULT_TODAY.isoformat(), "business_item": None, "results": results})
+    request = encode_json({"ids": asked})
+    for keep in (
+        frozenset(person_ids_in(request)),
+        frozenset(sorted(person_ids_in(request))[:1]),
+        frozenset(),
+    ):
+        for sight in Sight:
+            assert mask_batch_answer(body, sight, keep) == _generic(body, sight, keep), sight
+    kept, shown = mask_batch_answer(body, Sight.ASKED, frozenset(person_ids_in(request)))
+    assert kept == body
+    assert shown
