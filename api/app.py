@@ -28,7 +28,7 @@ from api.auth import (
     check_production_settings,
 )
 from api.errors import EXCEPTION_HANDLERS, error_responses
-from api.routers import ROUTERS
+from api.routers import ROUTERS, subjects
 from api.scheduler import Scheduler
 from api.settings import Settings, get_settings, open_configured_store
 from graph.store.port import Store
@@ -189,6 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _document_access_errors(router)
         app.include_router(router)
     app.openapi = _with_security(app)  # type: ignore[method-assign]
+    #: The check's fast path serves this app only if its check route has the dependencies it was written for.
+    app.state.fast_check = subjects.fast_check_applies(app)
     # Outermost last: CORS (closed unless CREDLINK_CORS_ORIGINS names origins) answers preflights before
     # authentication, which would refuse them for want of a credential.
     app.add_middleware(AccessMiddleware, authenticator=authenticator)

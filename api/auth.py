@@ -108,12 +108,27 @@ def check_production_settings(settings: Settings) -> None:
 # --- tokens --------------------------------------------------------------------------------------------
 
 
+#: The most verified tokens :class:`TokenService` remembers (a user's token is asked with every request of
+#: the workbench; a flood of distinct valid tokens only empties the memory, it never grows without bound).
+MAX_VERIFIED_TOKENS = 10_000
+
+
 class TokenService:
-    """Signs and verifies the bearer tokens of users."""
+    """Signs and verifies the bearer tokens of users.
+
+    A token whose signature was verified is remembered with its user and its time window (``iat``/``nbf`` to
+    ``exp``): verifying a signature (~40 µs) is a pure function of the token and the signing keys, which are
+    fixed for the process, so a remembered token is exactly as valid as a re-verified one while its window
+    lasts — the window is checked on every use, as PyJWT checks it (no leeway). What the token's user may do
+    is not remembered here: :meth:`api.access_store.AccessStore.user_principal` reads the user's current
+    grant (a disabled user is refused at once). Tokens that fail verification are not remembered.
+    """
 
     def __init__(self, keys: SigningKeys, minutes: int) -> None:
         self.keys = keys
         self.lifetime = dt.timedelta(minutes=minutes)
+        #: token → (user, valid from, expires), POSIX seconds.
+        self._verified: dict[str, tuple[str, int, int]] = {}
 
     def issue(self, user: str, *, now: dt.datetime | None = None) -> tuple[str, int]:
         """A token for ``user`` and its lifetime in seconds."""
@@ -126,6 +141,15 @@ class TokenService:
 
     def user_of(self, token: str) -> str | None:
         """The user a valid, unexpired token of one of our keys names; ``None`` otherwise."""
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            user, valid_from, expires = remembered
+            if valid_from <= time.time() < expires:
+                return user
+            self._verified.pop(token, None)  # expired (or the clock went back): verified afresh below
+        return self._verify(token)
+
+    def _verify(self, token: str) -> str | None:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
             secret = self.keys.keys.get(kid) if isinstance(kid, str) else None
@@ -137,7 +161,14 @@ class TokenService:
         except jwt.PyJWTError:
             return None
         subject = claims.get("sub")
-        return subject if isinstance(subject, str) else None
+        if not isinstance(subject, str):
+            return None
+        # PyJWT has just checked these are integers (or integral) and that now lies within them.
+        valid_from = max(int(claims["iat"]), int(claims.get("nbf", claims["iat"])))
+        if len(self._verified) >= MAX_VERIFIED_TOKENS:
+            self._verified.clear()
+        self._verified[token] = (subject, valid_from, int(claims["exp"]))
+        return subject
 
 
 # --- who is asking -------------------------------------------------------------------------------------
@@ -366,15 +397,7 @@ def require(*roles: Role, narrow: Iterable[Narrowing] = (), rate_limited: bool =
     names = ", ".join(sorted(role.value for role in allowed))
 
     async def check_access(request: Request) -> Principal:
-        # get_principal called directly (one dependency less on the check's hot path), but a test's
-        # ``app.dependency_overrides[get_principal]`` (masking and audit tested apart from authentication)
-        # is honoured as FastAPI would.
-        override = request.app.dependency_overrides.get(get_principal)
-        if override is None:
-            principal = await get_principal(request)
-        else:
-            found = override(request) if _takes_request(override) else override()
-            principal = await found if inspect.isawaitable(found) else found
+        principal = await request_principal(request)
         if principal.role is Role.PUBLIC:
             raise Unauthenticated("请先登录（Authorization: Bearer <令牌>）或提供 API 密钥")
         if principal.role not in allowed:
@@ -399,6 +422,18 @@ def require(*roles: Role, narrow: Iterable[Narrowing] = (), rate_limited: bool =
         rate_limited=rate_limited,
     )
     return params.Depends(check_access)
+
+
+async def request_principal(request: Request) -> Principal:
+    """:func:`~api.principal.get_principal` called directly (one dependency less on the check's hot path),
+    but a test's ``app.dependency_overrides[get_principal]`` (masking and audit tested apart from
+    authentication) honoured as FastAPI would."""
+    override = request.app.dependency_overrides.get(get_principal)
+    if override is None:
+        return await get_principal(request)
+    found = override(request) if _takes_request(override) else override()
+    principal: Principal = await found if inspect.isawaitable(found) else found
+    return principal
 
 
 def _takes_request(call: Callable[..., Any]) -> bool:
@@ -497,5 +532,6 @@ __all__ = [
     "own_entry",
     "own_preliminary_list",
     "public",
+    "request_principal",
     "require",
 ]

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Any, TypeVar
@@ -334,6 +335,86 @@ class Masker:
         return value
 
 
+def _structural_name(name: str) -> bool:
+    """``name`` can be masked by replacing its bytes in the encoded answer with the same result as
+    :class:`Masker` (which masks names only in non-ASCII strings, sets a paired name field to the masked
+    name of the stripped text, and leaves names shorter than two characters to that field): two or more
+    characters, none of them ASCII (so none that JSON escapes, no digit of an id number, no mask sign), none
+    that ``strip`` removes."""
+    return len(name) >= 2 and name == name.strip() and all(char > "\x7f" for char in name)
+
+
+def mask_check_answer(
+    answer: dict[str, Any], body: bytes, sight: Sight, keep: frozenset[str] = frozenset()
+) -> tuple[bytes, set[str]]:
+    """The check's answer (``body``, the encoding of ``answer`` as ``api.schemas.check_data`` builds it) as a
+    caller with ``sight`` may see it, and the person id numbers it leaves unmasked (what the audit log
+    records as read).
+
+    The same bytes as :meth:`Masker.body` makes of ``body`` (``tests/api/test_masking_check.py`` compares them
+    over a generated city), found from the answer's known structure instead of parsing and rebuilding the
+    JSON: the persons are the subject and the entries' subjects that are persons; their names and the id
+    numbers not kept are replaced in the encoded bytes. An answer this cannot mask exactly the generic way's
+    result — several names or several id numbers to mask (where the generic way's order of replacement
+    matters), a name JSON escapes or ASCII, filers' fields — is masked by :class:`Masker`.
+
+    Notes
+    -----
+    Linear in the size of the answer: one scan for id-shaped tokens (``bytes.find``) and at most two
+    ``bytes.replace``.
+    """
+    if sight is Sight.FULL:
+        return body, person_ids_in(body)
+    if sight is not Sight.ASKED:
+        keep = frozenset()
+    tokens = id_tokens(body)
+    filers = any(key in body for key in _FILER_KEYS_JSON)
+    if not tokens and not filers:
+        return body, set()
+    ids = {token.upper() for token in tokens}
+    hidden = [token for token in tokens if token.upper() not in keep]
+    names: set[str] = set()
+    for node, code_key, name_key in [
+        (answer["subject"], "code", "name"),
+        *((item["entry"], "subject_code", "subject_name") for item in answer["items"]),
+    ]:
+        code, name = node.get(code_key), node.get(name_key)
+        if node.get("subject_type") == "enterprise" or not isinstance(code, str) or code.upper() not in ids:
+            continue
+        if isinstance(name, str) and name:
+            names.add(name)
+    if filers or len(hidden) > 1 or len(names) > 1 or not all(_structural_name(name) for name in names):
+        masker = Masker(keep)
+        return masker.body(body, "application/json"), masker.kept
+    for name in names:
+        body = body.replace(name.encode("utf-8"), mask_name(name).encode("utf-8"))
+    for token in hidden:
+        body = body.replace(token.encode("ascii"), mask_id_number(token.upper()).encode("ascii"))
+    return body, ids & keep
+
+
+def mask_batch_answer(
+    body: bytes, sight: Sight, keep: frozenset[str] = frozenset()
+) -> tuple[bytes, set[str]]:
+    """The batch check's answer (``body``: ids as asked, flags, measure ids and error texts — no person names)
+    as a caller with ``sight`` may see it, and the person id numbers it leaves unmasked.
+
+    The same bytes as :meth:`Masker.body` makes of ``body`` (``tests/api/test_masking_check.py``): a business
+    system's answer names only the ids it sent, which it sees, so the usual answer leaves unchanged after
+    one scan instead of being parsed and rebuilt (~9 ms for 1,000 ids). An answer with an id number to mask
+    (a caller who sees masked ids) is masked by :class:`Masker`.
+    """
+    if sight is Sight.FULL:
+        return body, person_ids_in(body)
+    if sight is not Sight.ASKED:
+        keep = frozenset()
+    ids = {token.upper() for token in id_tokens(body)}
+    if ids <= keep and not any(key in body for key in _FILER_KEYS_JSON):
+        return body, ids
+    masker = Masker(keep)
+    return masker.body(body, "application/json"), masker.kept
+
+
 def mask_data(value: Any, sight: Sight, keep: frozenset[str] = frozenset()) -> Any:
     """``value`` (JSON-like) as a caller with ``sight`` may see it."""
     if sight is Sight.FULL:
@@ -365,6 +446,13 @@ def stated_purpose(scope: Scope, principal: Principal) -> str | None:
     return purpose
 
 
+def asked_ids(scope: Scope, request_body: bytes = b"") -> frozenset[str]:
+    """The person id numbers a caller sent: in the path, the query or the request body (what a business
+    system sees unmasked)."""
+    asked = str(scope.get("path", "")) + bytes(scope.get("query_string") or b"").decode("latin-1")
+    return frozenset(person_ids_in(asked) | person_ids_in(request_body))
+
+
 async def answered_for(request: Request, principal: PrincipalDep) -> None:
     """An app-wide dependency: leaves the request's principal where :class:`ResponseGuard` finds it."""
     setattr(request.state, STATE_KEY, principal)
@@ -389,6 +477,29 @@ SightDep = Annotated[Sight, Depends(request_sight)]
 
 
 # -- the guard ----------------------------------------------------------------------------------------------
+
+#: Where a route that masked its answer itself (:func:`mask_check_answer`) leaves it for the guard
+#: (``scope["state"]``), as a :class:`Premasked`.
+PREMASKED_KEY = "credlink.premasked"
+
+
+@dataclass(frozen=True, slots=True)
+class Premasked:
+    """An answer a route masked itself for ``principal`` (with ``purpose`` stated): the guard sends a body
+    equal to ``body`` as it is and records ``shown`` as read; any other body (an error raised after the
+    route set this) it masks itself."""
+
+    body: bytes
+    shown: frozenset[str]
+    principal: Principal
+    purpose: str | None
+
+
+def premask(
+    scope: Scope, body: bytes, shown: set[str] | frozenset[str], principal: Principal, purpose: str | None
+) -> None:
+    """Tell the guard that ``body`` is already masked for ``principal`` and shows ``shown`` unmasked."""
+    scope.setdefault("state", {})[PREMASKED_KEY] = Premasked(body, frozenset(shown), principal, purpose)
 
 
 def _content_type(headers: list[tuple[bytes, bytes]]) -> str:
@@ -466,6 +577,11 @@ class ResponseGuard:
     async def _finish(
         self, scope: Scope, start: Message, body: bytes, request_body: bytes
     ) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+        premasked = (scope.get("state") or {}).get(PREMASKED_KEY)
+        if isinstance(premasked, Premasked) and premasked.body == body:
+            caller = premasked.principal, premasked.purpose
+            await self._audit(scope, int(start["status"]), request_body, set(premasked.shown), body, caller)
+            return body, list(start.get("headers", ()))
         principal = principal_of(scope)
         purpose = stated_purpose(scope, principal)
         sight = sight_of(principal, purpose)
@@ -477,8 +593,7 @@ class ResponseGuard:
         else:
             keep: frozenset[str] = frozenset()
             if sight is Sight.ASKED:
-                asked = str(scope.get("path", "")) + bytes(scope.get("query_string") or b"").decode("latin-1")
-                keep = frozenset(person_ids_in(asked) | person_ids_in(request_body))
+                keep = asked_ids(scope, request_body)
             masker = Masker(keep)
             body = masker.body(body, _content_type(headers))
             for key, value in headers:

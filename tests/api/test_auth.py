@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from api.access_store import AccessStore, make_grant
 from api.app import create_app
-from api.auth import SigningKeys, TokenService
+from api.auth import MAX_VERIFIED_TOKENS, SigningKeys, TokenService
 from api.errors import InsecureSettings
 from api.principal import Role
 from api.settings import Settings
@@ -125,6 +126,43 @@ def test_an_expired_or_forged_token_is_refused(client: TestClient) -> None:
     )
     assert client.get("/v1/auth/me", headers=_bearer(forged)).status_code == 401
     assert client.get("/v1/auth/me", headers=_bearer("not-a-token")).status_code == 401
+
+
+def test_a_remembered_token_is_refused_once_it_expires_or_its_user_is_disabled(client: TestClient) -> None:
+    """A verified token is remembered (its signature is not verified again), but never past its expiry, and
+    its user's current grant still decides on every request."""
+    access = _access(client)
+    access.add_user("wang.fang", PASSWORD, make_grant(Role.INVESTIGATOR))
+    tokens: TokenService = client.app.state.authenticator.tokens  # type: ignore[attr-defined]
+    # Issued so that it expires within two seconds.
+    ending, _ = tokens.issue(
+        "wang.fang", now=dt.datetime.now(dt.UTC) - tokens.lifetime + dt.timedelta(seconds=2)
+    )
+    for _ in range(3):
+        assert client.get("/v1/auth/me", headers=_bearer(ending)).status_code == 200
+    deadline = jwt.decode(ending, options={"verify_signature": False})["exp"]
+    while time.time() < deadline:
+        time.sleep(0.05)
+    assert client.get("/v1/auth/me", headers=_bearer(ending)).status_code == 401
+    assert tokens.user_of(ending) is None
+    # A remembered token of a user disabled since: refused on the next request.
+    token = _login(client, "wang.fang", PASSWORD).json()["access_token"]
+    assert [client.get("/v1/auth/me", headers=_bearer(token)).status_code for _ in range(3)] == [200] * 3
+    access.set_disabled("wang.fang")
+    assert client.get("/v1/auth/me", headers=_bearer(token)).status_code == 401
+    access.set_disabled("wang.fang", False)
+    assert client.get("/v1/auth/me", headers=_bearer(token)).status_code == 200
+    # The same claims with another signature are not the remembered token: verified, and refused.
+    header, payload, signature = token.split(".")
+    altered = f"{header}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    assert client.get("/v1/auth/me", headers=_bearer(altered)).status_code == 401
+
+
+def test_the_remembered_tokens_are_bounded() -> None:
+    tokens = TokenService(SigningKeys({"k": b"s" * 40}, "k"), 60)
+    issued = [tokens.issue(f"user{n}")[0] for n in range(MAX_VERIFIED_TOKENS + 5)]
+    assert all(tokens.user_of(token) == f"user{n}" for n, token in enumerate(issued))
+    assert len(tokens._verified) <= MAX_VERIFIED_TOKENS
 
 
 def test_a_bad_credential_is_refused_even_on_a_public_route(client: TestClient) -> None:
