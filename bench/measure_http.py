@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.common import ROOT, TODAY, Figure, log, percentile
+from bench.measure_check import ITEM
 
 GIB = 2**30
 
@@ -31,20 +32,21 @@ local n = 0
 wrk.headers["Authorization"] = "Bearer %s"
 request = function()
   n = n + 1
-  return wrk.format("GET", "/v1/subjects/" .. ids[(n %% #ids) + 1] .. "/check?at=%s")
+  return wrk.format("GET", "/v1/subjects/" .. ids[(n %% #ids) + 1] .. "/check?at=%s&business_item=%s")
 end
 """
 
 
 def _bench_key(db: Path) -> str:
     """An API key for the load generator in the access store beside ``db`` (where the server looks): every
-    request is authenticated as a real client's would be. An investigator's key: the check is asked without
-    a business item, as before authentication, so the figures compare."""
+    request is authenticated, narrowed, masked and audited as production's are. A business system's key: the
+    check is asked for one of its business items (:data:`bench.measure_check.ITEM`), as business systems ask."""
     from api.access_store import AccessStore, make_grant
+    from api.principal import Role
 
     access = AccessStore(db.parent / "credlink-access.db")
     try:
-        _, key = access.issue_key("bench", make_grant("investigator"))
+        _, key = access.issue_key("bench", make_grant(Role.BUSINESS_SYSTEM, business_items=[ITEM]))
     finally:
         access.close()
     return key
@@ -162,7 +164,8 @@ async def _python_load(
                 n += concurrency
                 started = time.perf_counter()
                 response = await client.get(
-                    f"/v1/subjects/{ids[n % len(ids)]}/check", params={"at": str(TODAY)}
+                    f"/v1/subjects/{ids[n % len(ids)]}/check",
+                    params={"at": str(TODAY), "business_item": ITEM},
                 )
                 latencies.append(time.perf_counter() - started)
                 failures += response.status_code >= 300
@@ -197,7 +200,7 @@ def measure_http(
     script = folder / "rotate.lua"
     key = _bench_key(db)
     script.write_text(
-        _LUA % (",".join(json.dumps(code) for code in ids), key, TODAY.isoformat()), encoding="utf-8"
+        _LUA % (",".join(json.dumps(code) for code in ids), key, TODAY.isoformat(), ITEM), encoding="utf-8"
     )
     env = {
         **os.environ,
