@@ -651,11 +651,14 @@ def _fresh_roles(
                 _plain(frame["ratio"]),
             ],
         )
-    conn.execute(
-        "INSERT INTO change_log (entry_pk) SELECT e.pk FROM list_entries AS e "
-        "WHERE e.kind = 'black' AND e.subject_pk IN (SELECT value FROM json_each(?))",
-        (json.dumps(np.unique(enterprise).tolist()),),
-    )
+    # The black entries already stored against these firms now reach more people (a first load brings its
+    # entries after its roles: usually there are none yet, and the firms' keys are not even collected).
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM list_entries WHERE kind = 'black')").fetchone()[0]:
+        conn.execute(
+            "INSERT INTO change_log (entry_pk) SELECT e.pk FROM list_entries AS e "
+            "WHERE e.kind = 'black' AND e.subject_pk IN (SELECT value FROM json_each(?))",
+            (json.dumps(np.unique(enterprise).tolist()),),
+        )
     return WriteCounts(inserted=len(frame))
 
 

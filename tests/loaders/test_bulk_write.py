@@ -84,7 +84,13 @@ def test_fresh_path_after_existing_subjects(tmp_path: Path, monkeypatch: pytest.
     """Enterprises already held, persons and roles new: the fresh path takes persons and roles only, and
     finds the firms' keys in the table; black entries of firms whose roles arrive are logged for propagation."""
     files = generate_city(tmp_path / "city", enterprises=300, seed=11, today=TODAY)
-    first = [files["enterprises"], files["list_policies"], files["measures"]]
+    # The firms' entries come first (a person's id number is 18 characters, like a firm's code, but has no
+    # letters and its 7th–14th are a birth date; the generator's firm codes start with 9).
+    lines = files["list_entries"].read_text(encoding="utf-8").splitlines()
+    firms = [line for line in lines[1:] if line.split(",")[1].startswith("9")]
+    entries = tmp_path / "firm_entries.csv"
+    entries.write_text("\n".join([lines[0], *firms]) + "\n", encoding="utf-8")
+    first = [files["enterprises"], files["list_policies"], files["measures"], entries]
     results = []
     for name, fresh_rows in (("staged.db", 10**12), ("fresh.db", 1)):
         monkeypatch.setattr(sqlite_store, "FRESH_ROWS", fresh_rows)
@@ -98,6 +104,16 @@ def test_fresh_path_after_existing_subjects(tmp_path: Path, monkeypatch: pytest.
             store.close()
     assert results[0] == results[1]
     assert _dump(tmp_path / "fresh.db", ["有限"]) == _dump(tmp_path / "staged.db", ["有限"])
+    conn = sqlite3.connect(tmp_path / "fresh.db")
+    try:  # the firms' black entries were logged again when their roles arrived
+        again = conn.execute(
+            "SELECT e.kind, count(*) FROM list_entries AS e WHERE "
+            "(SELECT count(*) FROM change_log AS c WHERE c.entry_pk = e.pk) = 2 GROUP BY e.kind"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert [kind for kind, _ in again] == ["black"]
+    assert again[0][1] > 0
 
 
 def test_fresh_path_rolls_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
