@@ -545,6 +545,22 @@ def _rebuilt(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
         conn.execute(definition)
 
 
+def _all_new(conn: sqlite3.Connection, subject_type: SubjectType, codes: pd.Series) -> bool:
+    """None of ``codes`` is a subject of this type in the store (a first load, or a new city's feed)."""
+    if not _holds(conn, subject_type):
+        return True
+    unique = codes.to_numpy(dtype=object).tolist()
+    for start in range(0, len(unique), BATCH_ROWS):
+        found = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM subjects WHERE subject_type = ? "
+            "AND code IN (SELECT value FROM json_each(?)))",
+            (subject_type.value, json.dumps(unique[start : start + BATCH_ROWS])),
+        ).fetchone()[0]
+        if found:
+            return False
+    return True
+
+
 def _fresh_subjects(
     conn: sqlite3.Connection,
     kind: FileKind,
@@ -552,12 +568,15 @@ def _fresh_subjects(
     fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]],
 ) -> WriteCounts:
     """All rows are new subjects: insert them in frame order with the keys the staging path would give
-    (max(pk)+1, …), fill the name index with one statement instead of a trigger call per row, build
-    the name-length index once."""
+    (max(pk)+1, …) and fill the name index with one statement instead of a trigger call per row. The
+    name-length index is built once afterwards when the rows are at least as many as the table held;
+    a smaller batch (a new city's feed into a province's store) is added to it row by row."""
     head, row, columns = _SUBJECT_INSERT[kind]
     base = int(conn.execute("SELECT coalesce(max(pk), 0) FROM subjects").fetchone()[0])
     pks = np.arange(base + 1, base + 1 + len(frame), dtype=np.int64)
-    with _rebuilt(conn, ["subjects_name_fts_insert", "subjects_by_name_length"]):
+    held = int(conn.execute("SELECT count(*) FROM subjects").fetchone()[0]) if base else 0
+    rebuilt = ["subjects_name_fts_insert", *(["subjects_by_name_length"] if len(frame) >= held else [])]
+    with _rebuilt(conn, rebuilt):
         _insert_rows(conn, (head, row), [pks.tolist(), *(_plain(frame[name]) for name in columns)])
         conn.execute(
             "INSERT INTO subjects_name_fts (rowid, name) SELECT pk, name FROM subjects WHERE pk > ?", (base,)
@@ -622,23 +641,36 @@ def _subject_pks(
 
 
 def _fresh_roles(
-    conn: sqlite3.Connection, frame: pd.DataFrame, fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]]
-) -> WriteCounts:
-    """The store holds no role edge yet: every row is an insert, in frame order (the keys the staging path
-    gives), with holder and firm keys looked up in memory."""
-    holder = _subject_pks(
-        conn, frame["person_id"].to_numpy(dtype=object), frame["holder_type"].to_numpy(dtype=object), fresh
-    )
+    conn: sqlite3.Connection,
+    frame: pd.DataFrame,
+    fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]],
+    *,
+    empty: bool,
+) -> WriteCounts | None:
+    """Every edge is new: the store holds no role edge yet (``empty``; its indexes are then built once,
+    after the rows), or every edge's firm was inserted by this write (a new city's feed: no stored edge can
+    have its key). Every row is an insert, in frame order (the keys the staging path gives), with holder
+    and firm keys looked up in memory. ``None`` when neither holds: the staging path merges."""
+    new_firms = fresh.get(SubjectType.enterprise)
+    if not empty and (new_firms is None or not len(new_firms[1])):
+        return None
     firms = frame["enterprise_uscc"].to_numpy(dtype=object)
     enterprise = _subject_pks(
         conn, firms, np.full(len(firms), SubjectType.enterprise.value, dtype=object), fresh
+    )
+    if not empty:
+        assert new_firms is not None
+        if ((enterprise < new_firms[1][0]) | (enterprise > new_firms[1][-1])).any():
+            return None
+    holder = _subject_pks(
+        conn, frame["person_id"].to_numpy(dtype=object), frame["holder_type"].to_numpy(dtype=object), fresh
     )
     for name, keys in (("holder_pk", holder), ("enterprise_pk", enterprise)):
         if (keys < 0).any():
             # What the staging path runs into: the edge's subject is not in the store.
             raise sqlite3.IntegrityError(f"NOT NULL constraint failed: roles.{name}")
     start = frame["start"].where(frame["start"].notna(), "")
-    with _rebuilt(conn, ["roles_key", "roles_by_enterprise"]):
+    with _rebuilt(conn, ["roles_key", "roles_by_enterprise"] if empty else []):
         _insert_rows(
             conn,
             _ROLE_INSERT,
@@ -986,14 +1018,17 @@ class SQLiteStore:
         if kind is FileKind.measures:
             return self._merge_measures(conn, frame)
         if len(frame) >= FRESH_ROWS:
-            if kind in _SUBJECT_KINDS and not _holds(conn, _SUBJECT_KINDS[kind]):
-                return _fresh_subjects(conn, kind, frame, fresh)
-            if (
-                kind is FileKind.roles
-                and not conn.execute("SELECT EXISTS (SELECT 1 FROM roles)").fetchone()[0]
+            if kind in _SUBJECT_KINDS and _all_new(
+                conn, _SUBJECT_KINDS[kind], frame[_SUBJECT_INSERT[kind][2][0]]
             ):
-                proven.add("roles")
-                return _fresh_roles(conn, frame, fresh)
+                return _fresh_subjects(conn, kind, frame, fresh)
+            if kind is FileKind.roles:
+                empty = not conn.execute("SELECT EXISTS (SELECT 1 FROM roles)").fetchone()[0]
+                written = _fresh_roles(conn, frame, fresh, empty=empty)
+                if written is not None:
+                    if empty:
+                        proven.add("roles")
+                    return written
         create, columns = _STAGING[kind], BATCH_COLUMNS[kind]
         conn.execute("DROP TABLE IF EXISTS temp.stage")
         conn.execute(create)
