@@ -404,6 +404,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     enterprises, scale_kind = _enterprises(args.scale)
+    if scale_kind == "province":
+        # Too large to generate or load in one piece: city by city (bench/province.py).
+        from bench.province import PREFECTURES, measure_province
+
+        measure_province(enterprises, len(PREFECTURES), args.seed, samples=args.samples)
+        return 0
     fractions = [
         float(part)
         for part in (args.fractions or ("0.1,0.3,1.0" if scale_kind == "city" else "1.0")).split(",")
