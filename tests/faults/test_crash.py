@@ -267,14 +267,41 @@ def _kill_after_requests(db: Path, receiver: Receiver, *, count: int) -> Killed:
     return Killed(killed=returncode == -signal.SIGKILL, returncode=returncode)
 
 
+def _kill_holding_the_job_lock(db: Path, args: list[str]) -> Killed:
+    """Start ``credlink ARGS`` and SIGKILL it as soon as its run is recorded as running (it holds the job
+    lock): watched in the store itself, not after a guessed delay that a fast machine outruns."""
+    import signal
+    import time
+
+    process = subprocess.Popen(
+        [*CREDLINK, "--db", str(db), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=environment(),
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    watch = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            if watch.execute("SELECT EXISTS (SELECT 1 FROM job_runs WHERE status = 'running')").fetchone()[0]:
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.001)
+    finally:
+        watch.close()
+    returncode = process.wait(30)
+    return Killed(killed=returncode == -signal.SIGKILL, returncode=returncode)
+
+
 def test_a_killed_periodic_job_is_taken_over_at_once_by_the_next_run(
     city: dict[str, Path], tmp_path: Path
 ) -> None:
     """``credlink job run`` killed while it holds the job lock: the next run on the same host sees that the
     process holding the lock is gone, records the dead run as failed and runs (no two-hour wait)."""
     db = _copy_store(city["after"], tmp_path / "job.db")
-    outcome = kill_when(db, ["job", "run", "--on", "2026-12-01"], "运行定期任务", delay=0.3)
-    assert outcome.killed, outcome.stderr
+    outcome = _kill_holding_the_job_lock(db, ["job", "run", "--on", "2026-12-01"])
+    assert outcome.killed, outcome
     assert integrity(db) == ["ok"]
     conn = sqlite3.connect(db)
     try:
