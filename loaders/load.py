@@ -200,12 +200,10 @@ class _Item:
     expected: FileKind | None = None
     table: RawTable | None = None
     checked: CheckedFile | None = None
-    #: The read ahead of validation, while earlier kinds are validated and written.
+    #: The read ahead of validation, while earlier kinds are validated and written (large loads).
     reading: Future[None] | None = None
-
-    def wait(self) -> None:
-        if self.reading is not None:
-            self.reading.result()
+    #: Its file was read (or could not be).
+    read_done: bool = False
 
 
 _SUBJECT_FILES: dict[FileKind, tuple[SubjectType, str]] = {
@@ -278,16 +276,22 @@ def load_paths(
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="credlink-load-read") as reader,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="credlink-load-write") as pool,
     ):
-        for kind in FileKind:
-            for item in by_kind[kind]:
-                if item.table is None:
-                    item.reading = reader.submit(_read, item, overrides, progress=progress)
+        if (
+            pipelined
+        ):  # a small load reads each file when it comes to it: a thread would cost more than it saves
+            for kind in FileKind:
+                for item in by_kind[kind]:
+                    if not item.read_done:
+                        item.reading = reader.submit(_read, item, overrides, progress=progress)
         writing = pool.submit(store.write_batch, LoadBatch(feed)) if pipelined else None
         try:
             # FileKind's order is the dependency order: policies, measures, subjects, then what refers to them.
             for kind in FileKind:
                 for item in by_kind[kind]:
-                    item.wait()
+                    if item.reading is not None:
+                        item.reading.result()
+                    elif not item.read_done:
+                        _read(item, overrides, progress=progress)
                     if item.table is not None:
                         _check(item, refs, seen_keys, files_per_kind, today)
                 if on_error == "reject" and any(item.report.problems for item in items):
@@ -369,6 +373,7 @@ def _read(item: _Item, overrides: Mapping[Path, FileKind], *, progress: bool) ->
     keeps its problem in its report and no table."""
     path, report = item.path, item.report
     assert path is not None
+    item.read_done = True
     try:
         table = read_table(path, progress=progress)
     except ReadError as exc:
