@@ -519,6 +519,34 @@ def test_sqlite_store_from_before_0006_is_migrated_and_searchable(tmp_path: Path
     store.close()
 
 
+def test_sqlite_store_from_0007_keeps_its_name_index_without_token_counts(tmp_path: Path) -> None:
+    path = tmp_path / "seven.db"
+    raw = sqlite3.connect(path)
+    for version, script in _migrations():
+        if version <= 7:
+            raw.executescript(script)
+    raw.execute(
+        "INSERT INTO subjects (subject_type, code, name) VALUES ('enterprise', ?, '常州七版迁移有限公司')",
+        (make_uscc(11),),
+    )
+    raw.execute("PRAGMA user_version = 7")
+    raw.commit()
+    assert raw.execute("SELECT count(*) FROM subjects_name_fts_docsize").fetchone() == (1,)
+    raw.close()
+    store = SQLiteStore(path)
+    assert store.stats()["schema_version"] == SCHEMA_VERSION >= 8
+    assert codes(store.search_subjects("七版迁移", limit=5)) == [make_uscc(11)]
+    store.write_batch(batch(enterprises=[enterprise(make_uscc(12), "常州八版写入有限公司")]))
+    assert codes(store.search_subjects("八版写入", limit=5)) == [make_uscc(12)]
+    store.close()
+    raw = sqlite3.connect(path)
+    tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "subjects_name_fts_docsize" not in tables  # columnsize=0: no per-row token counts
+    assert "subjects_name_fts" in tables
+    raw.execute("INSERT INTO subjects_name_fts (subjects_name_fts, rank) VALUES ('integrity-check', 1)")
+    raw.close()
+
+
 @pytest.mark.parametrize(
     ("query", "params", "indexes"),
     [
