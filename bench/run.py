@@ -196,6 +196,12 @@ def _peers(
 # --- the tables ----------------------------------------------------------------------------------------------
 
 
+def _speed(the_machine: dict[str, Any]) -> str:
+    """The machine's speed probe, for the table's heading: lower is faster."""
+    speed = the_machine.get("speed") or {}
+    return f"speed probe: Python {speed.get('python_ms')} ms, SQLite {speed.get('sqlite_ms')} ms"
+
+
 def _time(ms: Any) -> str:
     if not isinstance(ms, int | float) or math.isnan(ms):
         return "—"
@@ -461,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_table(
             f"credlink benchmark — {meta['enterprises']:,} enterprises (seed {args.seed}), {meta.get('role_edges', 0):,} "
             f"role edges, {meta.get('black_entries', 0):,} black entries; {the_machine['cores']} cores, "
-            f"{the_machine['memory_gib']} GiB; {repeat_note}",
+            f"{the_machine['memory_gib']} GiB ({_speed(the_machine)}); {repeat_note}",
             size["figures"],
         )
         for ratio in size["peer_ratios"]:
