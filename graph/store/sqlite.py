@@ -545,6 +545,25 @@ def _rebuilt(conn: sqlite3.Connection, names: Sequence[str]) -> Iterator[None]:
         conn.execute(definition)
 
 
+def _defer(conn: sqlite3.Connection, name: str, deferred: dict[str, str]) -> None:
+    """Drop this index for the rest of the write and keep its definition in ``deferred``, to be created
+    once, sorted, before the write commits (in the same transaction: a failure rolls the drop back)."""
+    if name in deferred:
+        return
+    for (definition,) in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+    ):
+        conn.execute(f"DROP INDEX {name}")
+        deferred[name] = definition
+
+
+def _create(conn: sqlite3.Connection, deferred: dict[str, str]) -> None:
+    """Create the indexes :func:`_defer` dropped."""
+    for definition in deferred.values():
+        conn.execute(definition)
+    deferred.clear()
+
+
 def _all_new(conn: sqlite3.Connection, subject_type: SubjectType, codes: pd.Series) -> bool:
     """None of ``codes`` is a subject of this type in the store (a first load, or a new city's feed)."""
     if not _holds(conn, subject_type):
@@ -566,17 +585,20 @@ def _fresh_subjects(
     kind: FileKind,
     frame: pd.DataFrame,
     fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]],
+    deferred: dict[str, str],
 ) -> WriteCounts:
     """All rows are new subjects: insert them in frame order with the keys the staging path would give
-    (max(pk)+1, …) and fill the name index with one statement instead of a trigger call per row. The
-    name-length index is built once afterwards when the rows are at least as many as the table held;
-    a smaller batch (a new city's feed into a province's store) is added to it row by row."""
+    (max(pk)+1, …) and fill the name index with one statement instead of a trigger call per row. When
+    the rows are at least as many as the table held, the name-length index is dropped and left to
+    ``deferred``: built once, after every kind of the write (firms and persons alike); a smaller batch
+    (a new city's feed into a province's store) is added to it row by row."""
     head, row, columns = _SUBJECT_INSERT[kind]
     base = int(conn.execute("SELECT coalesce(max(pk), 0) FROM subjects").fetchone()[0])
     pks = np.arange(base + 1, base + 1 + len(frame), dtype=np.int64)
     held = int(conn.execute("SELECT count(*) FROM subjects").fetchone()[0]) if base else 0
-    rebuilt = ["subjects_name_fts_insert", *(["subjects_by_name_length"] if len(frame) >= held else [])]
-    with _rebuilt(conn, rebuilt):
+    if len(frame) >= held:
+        _defer(conn, "subjects_by_name_length", deferred)
+    with _rebuilt(conn, ["subjects_name_fts_insert"]):
         _insert_rows(conn, (head, row), [pks.tolist(), *(_plain(frame[name]) for name in columns)])
         conn.execute(
             "INSERT INTO subjects_name_fts (rowid, name) SELECT pk, name FROM subjects WHERE pk > ?", (base,)
@@ -962,6 +984,9 @@ class SQLiteStore:
 
     def existing_codes(self, subject_type: SubjectType, codes: Collection[str]) -> set[str]:
         found: set[str] = set()
+        if not codes or not self._read("SELECT EXISTS (SELECT 1 FROM subjects)", {})[0][0]:
+            # A first load asks about every code it refers to (a city's holders, as persons and as firms).
+            return found
         unique = list(dict.fromkeys(codes))
         for start in range(0, len(unique), BATCH_ROWS):
             chunk = json.dumps(unique[start : start + BATCH_ROWS])
@@ -985,8 +1010,13 @@ class SQLiteStore:
         try:
             with self._write(foreign_keys=not first) as conn:
                 fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]] = {}
+                deferred: dict[str, str] = {}  # indexes dropped for the write, created once at its end
                 # Kind by kind, each taken when the loader hands it over (batch.frames may still be filling).
                 for kind in FileKind:
+                    if kind not in _SUBJECT_KINDS:
+                        # The subjects are in: their dropped indexes are built now, while the loader may
+                        # still be validating what refers to them.
+                        _create(conn, deferred)
                     frame = batch.frames.get(kind)
                     if frame is None:
                         continue
@@ -995,7 +1025,8 @@ class SQLiteStore:
                         # misses; a large cache for the bulk write roughly halves a million-firm load.
                         bulk = True
                         conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
-                    counts[kind] = self._merge(conn, kind, frame, fresh, proven)
+                    counts[kind] = self._merge(conn, kind, frame, fresh, proven, deferred)
+                _create(conn, deferred)
                 if first:
                     _check_references(conn, proven)
         except sqlite3.Error as exc:
@@ -1014,6 +1045,7 @@ class SQLiteStore:
         frame: pd.DataFrame,
         fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]],
         proven: set[str],
+        deferred: dict[str, str],
     ) -> WriteCounts:
         if kind is FileKind.measures:
             return self._merge_measures(conn, frame)
@@ -1021,7 +1053,7 @@ class SQLiteStore:
             if kind in _SUBJECT_KINDS and _all_new(
                 conn, _SUBJECT_KINDS[kind], frame[_SUBJECT_INSERT[kind][2][0]]
             ):
-                return _fresh_subjects(conn, kind, frame, fresh)
+                return _fresh_subjects(conn, kind, frame, fresh, deferred)
             if kind is FileKind.roles:
                 empty = not conn.execute("SELECT EXISTS (SELECT 1 FROM roles)").fetchone()[0]
                 written = _fresh_roles(conn, frame, fresh, empty=empty)
