@@ -4,6 +4,10 @@
 fresh SQLite store, then the propagation that follows a load) and :func:`measure_full` runs
 ``… full …`` (``graph.propagation.run_full`` on a loaded store). The child prints one JSON line: seconds of
 each step, rows, and its peak resident memory (``ru_maxrss`` of the child itself).
+
+:func:`measure_floor` (``… floor …``) times what SQLite alone needs to write a loaded store's subjects and
+role edges into a fresh store of the same schema: no file read, no validation, no Python per row. No load
+into this store can be faster than that; the load's figure less the floor is what the loader adds.
 """
 
 from __future__ import annotations
@@ -84,6 +88,83 @@ def _child_full(db: Path) -> dict[str, Any]:
         "peak_rss": _peak_rss_bytes(),
         **counts,
     }
+
+
+#: The floor's steps: the store's own bulk path (:func:`graph.store.sqlite._fresh_subjects`,
+#: ``_fresh_roles``) with the rows taken from a loaded store by SQL instead of bound from Python.
+_FLOOR_DROPPED = ("subjects_name_fts_insert", "subjects_by_name_length", "roles_key", "roles_by_enterprise")
+_FLOOR_STEPS = (
+    ("subjects", "INSERT INTO subjects SELECT * FROM source.subjects ORDER BY pk"),
+    ("name_index", "INSERT INTO subjects_name_fts (rowid, name) SELECT pk, name FROM subjects"),
+    ("roles", "INSERT INTO roles SELECT * FROM source.roles ORDER BY pk"),
+)
+
+
+def _child_floor(source: Path, db: Path) -> dict[str, Any]:
+    import sqlite3
+
+    from graph.store import open_store
+    from graph.store.sqlite import BULK_CACHE_KIB
+
+    open_store(db).close()  # a fresh store: the schema, every migration applied
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        conn.execute(f"ATTACH DATABASE 'file:{source}?mode=ro' AS source")
+        seconds: dict[str, float] = {}
+        started = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        definitions = [
+            (kind, name, sql)
+            for name in _FLOOR_DROPPED
+            for kind, sql in conn.execute("SELECT type, sql FROM main.sqlite_master WHERE name = ?", (name,))
+        ]
+        for kind, name, _ in definitions:
+            conn.execute(f"DROP {kind.upper()} {name}")
+        for step, statement in _FLOOR_STEPS:
+            mark = time.perf_counter()
+            conn.execute(statement)
+            seconds[step] = time.perf_counter() - mark
+        for _, name, sql in definitions:
+            mark = time.perf_counter()
+            conn.execute(sql)
+            seconds[name] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        conn.execute("COMMIT")  # the WAL's automatic checkpoint follows, as after a load
+        seconds["commit"] = time.perf_counter() - mark
+        total = time.perf_counter() - started
+        rows = sum(
+            int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in ("subjects", "roles")
+        )
+    finally:
+        conn.close()
+    return {"seconds": total, "steps": seconds, "rows": rows}
+
+
+def measure_floor(source: Path, db: Path) -> list[Figure]:
+    """What SQLite alone needs to write ``source``'s subjects and role edges into a fresh store ``db``
+    (removed afterwards): the floor under any load of them into this store on this machine."""
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
+    log("the store's floor: the loaded subjects and role edges written again by SQLite alone …")
+    try:
+        result = _run_child("floor", str(source), str(db))
+    finally:
+        for written in db.parent.glob(db.name + "*"):
+            written.unlink()
+    figure = Figure("load floor: subjects and roles by SQLite alone")
+    figure.samples.append(result["seconds"])
+    figure.notes.update(
+        rows=result["rows"],
+        rows_per_s=round(result["rows"] / result["seconds"]),
+        **{f"{step}_s": round(value, 1) for step, value in result["steps"].items()},
+        steps=" ".join(f"{step}={value:.1f}s" for step, value in result["steps"].items() if value >= 0.05),
+    )
+    return [figure]
 
 
 def store_counts(db: Path) -> dict[str, int]:
@@ -171,8 +252,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     load.add_argument("paths", type=Path, nargs="+")
     full = sub.add_parser("full")
     full.add_argument("db", type=Path)
+    floor = sub.add_parser("floor")
+    floor.add_argument("source", type=Path)
+    floor.add_argument("db", type=Path)
     args = parser.parse_args(argv)
-    result = _child_load(args.db, args.paths) if args.what == "load" else _child_full(args.db)
+    if args.what == "load":
+        result = _child_load(args.db, args.paths)
+    elif args.what == "floor":
+        result = _child_floor(args.source, args.db)
+    else:
+        result = _child_full(args.db)
     print(json.dumps(result), flush=True)
     return 0
 

@@ -121,7 +121,7 @@ def measure_size(
     from bench import graph_views
     from bench.measure_check import measure_batch, measure_check, measure_incremental, mixed, pick_ids
     from bench.measure_http import measure_http
-    from bench.measure_load import measure_full, measure_load, store_counts
+    from bench.measure_load import measure_floor, measure_full, measure_load, store_counts
 
     meta: dict[str, Any] = {"enterprises": enterprises}
     if (
@@ -142,6 +142,11 @@ def measure_size(
     if "load" in groups:
         loaded, db = measure_load(list(files.values()), db, repeat=args.repeat)
         figures += loaded
+        floor = measure_floor(db, folder / "floor.db")
+        floor[0].notes["load_over_floor"] = round(
+            loaded[0].summary()["p50_ms"] / floor[0].summary()["p50_ms"], 2
+        )
+        figures += floor
     else:
         log(f"copying the cached store of {enterprises:,} enterprises …")
         _copy(city_store(enterprises, args.seed), db)
@@ -214,6 +219,8 @@ def _time(ms: Any) -> str:
 
 _SHOWN_NOTES = (
     "rows_per_s",
+    "load_over_floor",
+    "steps",
     "req_per_s",
     "peak_rss_gib",
     "pss_gib",
