@@ -281,6 +281,9 @@ class _Rows:
         self.index = index
         self.bad = np.zeros(len(index), dtype=bool)
         self.problems: list[Problem] = []
+        #: A column's values as integer codes (equal values, equal codes), where a check has hashed
+        #: them already: the duplicate-key check reuses them instead of hashing millions of ids again.
+        self.factorized: dict[str, npt.NDArray[np.intp]] = {}
 
     def flag(
         self, mask: pd.Series | BoolArray, column: str, values: pd.Series, reasons: pd.Series | str
@@ -353,8 +356,9 @@ def _resolve(
     allow_enterprise: BoolArray,
     refs: References,
     today: dt.date | None,
-) -> tuple[pd.Series, pd.Series]:
-    """Subject type of each referenced code, and the problem where none fits.
+) -> tuple[pd.Series, pd.Series, npt.NDArray[np.intp]]:
+    """Subject type of each referenced code, the problem where none fits, and each row's code as an
+    integer (equal codes, equal integers).
 
     A code counts as a person if it is a valid id number known as a person, as an enterprise if it is a
     valid USCC known as an enterprise; each row says which of the two it allows. Work is per distinct
@@ -439,6 +443,7 @@ def _resolve(
     return (
         pd.Series(subject_type, index=codes.index, dtype=object),
         pd.Series(problems, index=codes.index, dtype=object),
+        position,
     )
 
 
@@ -622,7 +627,9 @@ def check_table(
         person_role = role.isin([r.value for r in PERSON_ROLES]).to_numpy()
         enterprise_holder = role.isin([Role.shareholder.value, Role.branch_of.value]).to_numpy()
         holder = _compact(raw["person_id"])
-        holder_type, holder_problem = _resolve(holder, person_role, enterprise_holder, refs, today)
+        holder_type, holder_problem, rows.factorized["person_id"] = _resolve(
+            holder, person_role, enterprise_holder, refs, today
+        )
         # An empty or unknown role has been reported already; its holder cannot be judged.
         rows.flag(
             present["person_id"].to_numpy() & role.notna().to_numpy() & holder_problem.notna().to_numpy(),
@@ -632,7 +639,7 @@ def check_table(
         )
         firm = _compact(raw["enterprise_uscc"])
         everyone = np.ones(len(index), dtype=bool)
-        _, firm_problem = _resolve(firm, ~everyone, everyone, refs, today)
+        _, firm_problem, rows.factorized["enterprise_uscc"] = _resolve(firm, ~everyone, everyone, refs, today)
         rows.flag(
             present["enterprise_uscc"] & firm_problem.notna(),
             "enterprise_uscc",
@@ -653,7 +660,7 @@ def check_table(
         rows.flag(black_without_act, "act_date", raw["act_date"], "黑名单必须填写失信行为日期（act_date）")
         subject = _compact(raw["subject_id"])
         everyone = np.ones(len(index), dtype=bool)
-        subject_type, subject_problem = _resolve(subject, everyone, everyone, refs, today)
+        subject_type, subject_problem, _ = _resolve(subject, everyone, everyone, refs, today)
         rows.flag(
             present["subject_id"] & subject_problem.notna(), "subject_id", raw["subject_id"], subject_problem
         )
@@ -708,8 +715,19 @@ def _flag_duplicates(
     ).astype(object)
     if contract.kind is FileKind.roles:
         keys["start"] = keys["start"].fillna("")
-    filled = (keys[[name for name in contract.key if name != "start"]] != "").all(axis=1)
-    duplicated = keys.duplicated(keep=False).to_numpy() & filled.to_numpy()
+    filled = np.ones(len(keys), dtype=bool)
+    codes: dict[str, npt.NDArray[np.intp]] = {}
+    for name in contract.key:
+        values = keys[name].to_numpy(dtype=object)
+        if name != "start":
+            filled &= values != ""
+        known = rows.factorized.get(name)
+        # The codes a check made of this column serve when the key holds its values unchanged.
+        if known is not None and len(known) == len(values) and checked.rows[name].notna().all():
+            codes[name] = known
+        else:
+            codes[name] = pd.factorize(values, use_na_sentinel=False)[0]
+    duplicated = pd.DataFrame(codes).duplicated(keep=False).to_numpy() & filled
     if not duplicated.any():
         return
     # One text key per duplicated row (few rows), so that grouping is by a single column.

@@ -159,6 +159,32 @@ def test_duplicate_key_across_two_files_of_one_kind(store: Store, tmp_path: Path
     assert "enterprises_a.csv 第 2 行" in problem.reason
 
 
+def test_duplicate_role_key_is_judged_on_compacted_ids(store: Store, tmp_path: Path) -> None:
+    """The key check reuses the codes the reference check made of the compacted ids: an id written with a
+    space is the same holder, while another start date, firm or role is another edge."""
+    firms = write_csv(tmp_path / "enterprises.csv", ENTERPRISES, [firm_row(FIRM), firm_row(OTHER_FIRM)])
+    persons = write_csv(tmp_path / "persons.csv", PERSONS, [[ZHANG, "张三"]])
+    spaced = f"{ZHANG[:6]} {ZHANG[6:]}"
+    roles = write_csv(
+        tmp_path / "roles.csv",
+        ROLES,
+        [
+            [ZHANG, FIRM, "legal_representative", "2020-01-01", "", ""],
+            [ZHANG, FIRM, "legal_representative", "2021-01-01", "", ""],
+            [ZHANG, OTHER_FIRM, "legal_representative", "2020-01-01", "", ""],
+            [ZHANG, FIRM, "principal", "2020-01-01", "", ""],
+            [spaced, FIRM, "legal_representative", "2020-01-01", "", ""],
+        ],
+    )
+    report = load_paths(store, [firms, persons, roles], progress=False)
+    assert [(Path(p.file).name, p.row, p.column) for p in report.problems] == [
+        ("roles.csv", 2, "person_id"),
+        ("roles.csv", 6, "person_id"),
+    ]
+    assert "与第 6 行的键" in report.problems[0].reason
+    assert store.stats()["roles"] == 0
+
+
 def test_unknown_reference(store: Store, tmp_path: Path) -> None:
     stranger = make_id_number(99)
     firms = write_csv(tmp_path / "enterprises.csv", ENTERPRISES, [firm_row(FIRM)])
