@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS users (
     list_types      TEXT,          -- JSON array, NULL = not narrowed
     disabled        INTEGER NOT NULL DEFAULT 0,
     created_at      TEXT NOT NULL,
-    changed_at      TEXT NOT NULL
+    changed_at      TEXT NOT NULL,
+    token_generation INTEGER NOT NULL DEFAULT 0  -- tokens carry it; a new password moves it on
 );
 CREATE TABLE IF NOT EXISTS api_keys (
     key_id          TEXT PRIMARY KEY,
@@ -179,12 +180,15 @@ class AccessStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(_SCHEMA)
+        columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(users)")}
+        if "token_generation" not in columns:  # a file from before tokens ended with a password change
+            self._conn.execute("ALTER TABLE users ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0")
         self._lock = threading.Lock()
         self._hasher = PasswordHasher()
         # Principals by API-key digest and by user name, valid while no other connection has written the
         # file (``PRAGMA data_version`` changes then) and this one has not either (cleared on each write).
         self._keys: dict[str, Principal | None] = {}
-        self._users: dict[str, Principal | None] = {}
+        self._users: dict[str, tuple[Principal | None, int]] = {}
         self._version = self._data_version()
 
     def close(self) -> None:
@@ -245,7 +249,9 @@ class AccessStore:
         password_hash = self._hasher.hash(password)
         with self._lock:
             changed = self._conn.execute(
-                "UPDATE users SET password_hash = ?, changed_at = ? WHERE name = ?",
+                # The tokens issued before (to whoever had the old password) end with it.
+                "UPDATE users SET password_hash = ?, changed_at = ?, token_generation = token_generation + 1"
+                " WHERE name = ?",
                 (password_hash, _now(), name),
             ).rowcount
             self._written()
@@ -295,18 +301,29 @@ class AccessStore:
                 self._written()
         return _grant(row).principal(f"user:{name}")
 
-    def user_principal(self, name: str) -> Principal | None:
-        """The principal of an enabled user (a token names its user; the user's current grant applies)."""
+    def user_principal(self, name: str, generation: int = 0) -> Principal | None:
+        """The principal of an enabled user (a token names its user; the user's current grant applies),
+        for a token of the user's current ``generation`` (a token issued before the password last changed
+        is refused)."""
         with self._lock:
             self._fresh()
-            if name in self._users:
-                return self._users[name]
-            row = self._conn.execute(
-                "SELECT * FROM users WHERE name = ? AND disabled = 0", (name,)
-            ).fetchone()
-            principal = None if row is None else _grant(row).principal(f"user:{name}")
-            self._users[name] = principal
-            return principal
+            if name not in self._users:
+                row = self._conn.execute(
+                    "SELECT * FROM users WHERE name = ? AND disabled = 0", (name,)
+                ).fetchone()
+                self._users[name] = (
+                    (None, 0)
+                    if row is None
+                    else (_grant(row).principal(f"user:{name}"), row["token_generation"])
+                )
+            principal, current = self._users[name]
+            return principal if generation == current else None
+
+    def token_generation(self, name: str) -> int:
+        """What a token issued now for ``name`` carries (0 for an unknown user)."""
+        with self._lock:
+            row = self._conn.execute("SELECT token_generation FROM users WHERE name = ?", (name,)).fetchone()
+        return 0 if row is None else int(row[0])
 
     # --- API keys -------------------------------------------------------------------------------------
 

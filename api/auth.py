@@ -5,7 +5,8 @@
   ``request.state.principal``; no credential means :data:`~api.principal.ANONYMOUS`, a bad one is 401 at
   once. Tokens are JWTs (HS256, ``kid`` in the header) issued by ``POST /v1/auth/token`` for a user's name
   and password; API keys (``clk_…``) are issued to machine clients by ``credlink key issue``. Either way the
-  grant that applies is the one stored now: a disabled user's token or a revoked key stops working at once.
+  grant that applies is the one stored now: a disabled user's token, a token issued before its user's
+  password changed, or a revoked key stops working at once.
 * **What it may reach.** Every route declares its rule with :func:`require` (roles, optional narrowing,
   optional rate limit) or :func:`public`; ``tests/api/test_routes_access.py`` fails for a route without one.
 * **Its own only.** Narrowing rules refuse (403) what lies outside a caller's business items, department or
@@ -127,13 +128,21 @@ class TokenService:
     def __init__(self, keys: SigningKeys, minutes: int) -> None:
         self.keys = keys
         self.lifetime = dt.timedelta(minutes=minutes)
-        #: token → (user, valid from, expires), POSIX seconds.
-        self._verified: dict[str, tuple[str, int, int]] = {}
+        #: token → (user, its token generation, valid from, expires), POSIX seconds.
+        self._verified: dict[str, tuple[str, int, int, int]] = {}
 
-    def issue(self, user: str, *, now: dt.datetime | None = None) -> tuple[str, int]:
-        """A token for ``user`` and its lifetime in seconds."""
+    def issue(self, user: str, *, generation: int = 0, now: dt.datetime | None = None) -> tuple[str, int]:
+        """A token for ``user`` and its lifetime in seconds. ``generation`` is the user's token generation
+        (:meth:`api.access_store.AccessStore.token_generation`): a new password moves it on, and the tokens
+        of the generations before are refused."""
         issued = now or dt.datetime.now(dt.UTC)
-        claims = {"sub": user, "iat": issued, "exp": issued + self.lifetime, "jti": secrets.token_hex(8)}
+        claims = {
+            "sub": user,
+            "iat": issued,
+            "exp": issued + self.lifetime,
+            "gen": generation,
+            "jti": secrets.token_hex(8),
+        }
         token = jwt.encode(
             claims, self.keys.keys[self.keys.current], algorithm=ALGORITHM, headers={"kid": self.keys.current}
         )
@@ -141,15 +150,20 @@ class TokenService:
 
     def user_of(self, token: str) -> str | None:
         """The user a valid, unexpired token of one of our keys names; ``None`` otherwise."""
+        found = self.identity(token)
+        return None if found is None else found[0]
+
+    def identity(self, token: str) -> tuple[str, int] | None:
+        """The user and token generation of a valid, unexpired token of one of our keys; else ``None``."""
         remembered = self._verified.get(token)
         if remembered is not None:
-            user, valid_from, expires = remembered
+            user, generation, valid_from, expires = remembered
             if valid_from <= time.time() < expires:
-                return user
+                return user, generation
             self._verified.pop(token, None)  # expired (or the clock went back): verified afresh below
         return self._verify(token)
 
-    def _verify(self, token: str) -> str | None:
+    def _verify(self, token: str) -> tuple[str, int] | None:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
             secret = self.keys.keys.get(kid) if isinstance(kid, str) else None
@@ -161,14 +175,15 @@ class TokenService:
         except jwt.PyJWTError:
             return None
         subject = claims.get("sub")
-        if not isinstance(subject, str):
+        generation = claims.get("gen", 0)  # tokens issued before generations existed: the first
+        if not isinstance(subject, str) or not isinstance(generation, int) or isinstance(generation, bool):
             return None
         # PyJWT has just checked these are integers (or integral) and that now lies within them.
         valid_from = max(int(claims["iat"]), int(claims.get("nbf", claims["iat"])))
         if len(self._verified) >= MAX_VERIFIED_TOKENS:
             self._verified.clear()
-        self._verified[token] = (subject, valid_from, int(claims["exp"]))
-        return subject
+        self._verified[token] = (subject, generation, valid_from, int(claims["exp"]))
+        return subject, generation
 
 
 # --- who is asking -------------------------------------------------------------------------------------
@@ -199,8 +214,8 @@ class Authenticator:
             return None
         if credential.startswith(KEY_PREFIX):
             return access.key_principal(credential)
-        user = self.tokens.user_of(credential)
-        return None if user is None else access.user_principal(user)
+        found = self.tokens.identity(credential)
+        return None if found is None else access.user_principal(*found)
 
 
 _INVALID = orjson.dumps(

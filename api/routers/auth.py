@@ -64,7 +64,8 @@ async def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Dep
     if principal is None:
         failures.take(form.username)
         raise InvalidCredentials("用户名或密码错误，或账号已停用")
-    issued, seconds = authenticator.tokens.issue(form.username)
+    generation = await run_in_threadpool(access.token_generation, form.username)
+    issued, seconds = authenticator.tokens.issue(form.username, generation=generation)
     return TokenResponse(access_token=issued, expires_in=seconds, role=principal.role.value)
 
 

@@ -260,3 +260,46 @@ def test_compose_requires_signing_keys_and_the_example_is_refused(tmp_path: Path
     assert example is not None
     with pytest.raises(InsecureSettings):
         create_app(Settings(db=tmp_path / "x.db", environment="production", jwt_keys=example.group(1)))
+
+
+def test_a_new_password_ends_the_tokens_issued_before_it(client: TestClient) -> None:
+    """Whoever logged in with the old password (a stolen laptop, a shared account) is out at once; a
+    login with the new password works, and so does a token of another user."""
+    access = _access(client)
+    access.add_user("wang.fang", PASSWORD, make_grant(Role.INVESTIGATOR))
+    access.add_user("li.na", PASSWORD, make_grant(Role.INVESTIGATOR))
+    before = _login(client, "wang.fang", PASSWORD).json()["access_token"]
+    other = _login(client, "li.na", PASSWORD).json()["access_token"]
+    assert client.get("/v1/auth/me", headers=_bearer(before)).status_code == 200  # remembered from here on
+    access.set_password("wang.fang", "一个全新的足够长的密码-2026")
+    refused = client.get("/v1/auth/me", headers=_bearer(before))
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "invalid_credentials"
+    assert _login(client, "wang.fang", PASSWORD).status_code == 401
+    after = _login(client, "wang.fang", "一个全新的足够长的密码-2026").json()["access_token"]
+    assert client.get("/v1/auth/me", headers=_bearer(after)).json()["actor"] == "user:wang.fang"
+    assert client.get("/v1/auth/me", headers=_bearer(other)).status_code == 200
+    assert client.get("/v1/auth/me", headers=_bearer(before)).status_code == 401
+
+
+def test_an_access_store_from_before_token_generations_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "access.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,"
+            " department TEXT, business_items TEXT, list_types TEXT, disabled INTEGER NOT NULL DEFAULT 0,"
+            " created_at TEXT NOT NULL, changed_at TEXT NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO users VALUES ('old.user', 'x', 'investigator', NULL, NULL, NULL, 0, 'then', 'then')"
+        )
+    access = AccessStore(path)
+    try:
+        assert access.token_generation("old.user") == 0
+        assert access.user_principal("old.user") is not None  # its tokens (no generation claim) still work
+        access.set_password("old.user", PASSWORD)
+        assert access.token_generation("old.user") == 1
+        assert access.user_principal("old.user") is None
+        assert access.user_principal("old.user", 1) is not None
+    finally:
+        access.close()
