@@ -127,7 +127,7 @@ def cmd_user_password(args: argparse.Namespace, db: Path) -> int:
         access.set_password(args.name, password)
     finally:
         access.close()
-    print(f"用户 {args.name} 的密码已更换（已签发的令牌在到期前仍有效；需立即失效请先停用该用户）")
+    print(f"用户 {args.name} 的密码已更换（此前签发的令牌已全部失效，须用新密码重新登录）")
     if generated:
         print(f"新密码（只显示这一次，请妥善转交）：{password}")
     return 0

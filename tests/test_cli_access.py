@@ -50,9 +50,14 @@ def test_user_add_list_disable(
     assert "wang.fang\t启用\tinvestigator" in listed
     assert "共 2 个用户" in listed
     monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
+    assert access.token_generation("wang.fang") == 0
     assert main(["--db", str(db), "user", "password", "wang.fang", "--password-stdin"]) == 0
+    assert "此前签发的令牌已全部失效" in capsys.readouterr().out
     assert access.authenticate_password("wang.fang", "a long enough password") is None
     assert access.authenticate_password("wang.fang", "another long password") is not None
+    assert access.token_generation("wang.fang") == 1  # the tokens of generation 0 are refused
+    assert access.user_principal("wang.fang", 0) is None
+    assert access.user_principal("wang.fang", 1) is not None
     assert main(["--db", str(db), "user", "disable", "wang.fang"]) == 0
     assert access.user_principal("wang.fang") is None
     assert access.authenticate_password("wang.fang", "another long password") is None
