@@ -12,12 +12,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import secrets
 import sys
 from pathlib import Path
 
 from api.access_store import CREDENTIAL_ROLES, AccessStore, Grant, make_grant
+from api.audit import AuditLog
 from api.cli_common import _group
+from api.principal import Principal, Role
 from graph.errors import InvalidRequest
 
 ROLE_LABELS = {
@@ -35,6 +38,26 @@ def access_store_path(db: Path) -> Path:
     from api.settings import get_settings
 
     return get_settings().model_copy(update={"db": db}).access_path()
+
+
+def operator() -> Principal:
+    """Who changes accounts at the command line: ``cli:<login name>``, with the administrators' role (the
+    command line reaches the access store directly)."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # a container's uid without a name
+        name = f"uid{os.getuid()}"
+    return Principal(actor=f"cli:{name}", role=Role.CREDIT_ADMIN)
+
+
+def _audit(db: Path, action: str, target: str) -> None:
+    """Record a change of accounts or keys in the audit log (the access store file), committed before
+    the command says it is done."""
+    log = AuditLog(access_store_path(db), writer=False)
+    try:
+        log.record(operator(), f"CLI {action}", target, purpose=None, result="ok", sync=True)
+    finally:
+        log.close()
 
 
 def _items(text: str | None) -> list[str] | None:
@@ -84,6 +107,7 @@ def cmd_user_add(args: argparse.Namespace, db: Path) -> int:
         access.add_user(args.name, password, grant)
     finally:
         access.close()
+    _audit(db, "user add", f"user:{args.name} {_scope(grant)}")
     print(f"已添加用户 {args.name}：{_scope(grant)}")
     if generated:
         print(f"初始密码（只显示这一次，请妥善转交）：{password}")
@@ -116,6 +140,7 @@ def cmd_user_disable(args: argparse.Namespace, db: Path) -> int:
         access.set_disabled(args.name, not args.enable)
     finally:
         access.close()
+    _audit(db, "user enable" if args.enable else "user disable", f"user:{args.name}")
     print(f"用户 {args.name} 已{'重新启用' if args.enable else '停用（其令牌立即失效）'}")
     return 0
 
@@ -127,6 +152,7 @@ def cmd_user_password(args: argparse.Namespace, db: Path) -> int:
         access.set_password(args.name, password)
     finally:
         access.close()
+    _audit(db, "user password", f"user:{args.name}")
     print(f"用户 {args.name} 的密码已更换（此前签发的令牌已全部失效，须用新密码重新登录）")
     if generated:
         print(f"新密码（只显示这一次，请妥善转交）：{password}")
@@ -140,6 +166,7 @@ def cmd_key_issue(args: argparse.Namespace, db: Path) -> int:
         record, key = access.issue_key(args.label, grant)
     finally:
         access.close()
+    _audit(db, "key issue", f"key:{record.key_id} {record.label} {_scope(grant)}")
     print(f"已签发密钥 {record.key_id}（{record.label}）：{_scope(grant)}")
     print(f"密钥（只显示这一次，服务端不保存原文）：{key}")
     print("用法：请求头 Authorization: Bearer <密钥> 或 X-API-Key: <密钥>")
@@ -178,6 +205,7 @@ def cmd_key_revoke(args: argparse.Namespace, db: Path) -> int:
         record = access.revoke_key(args.key_id)
     finally:
         access.close()
+    _audit(db, "key revoke", f"key:{record.key_id} {record.label}")
     print(f"密钥 {record.key_id}（{record.label}）已吊销，立即失效")
     return 0
 

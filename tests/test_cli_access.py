@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from api.access_store import AccessStore
+from api.audit import AuditLog
 from api.cli import DEMO_KEY_LABEL, DEMO_USER, demo_credentials, main
+from api.cli_access import operator
 from api.settings import get_settings
 from tests.api import build_city
 
@@ -122,3 +124,45 @@ def test_serve_in_production_refuses_default_secrets(
         get_settings.cache_clear()
     assert "拒绝启动" in capsys.readouterr().err
     assert calls == []
+
+
+def test_account_and_key_changes_at_the_command_line_are_audited(
+    db: Path, access: AccessStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert (
+        main(["--db", str(db), "user", "add", "wang.fang", "--role", "investigator", "--password-stdin"]) == 0
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
+    assert main(["--db", str(db), "user", "password", "wang.fang", "--password-stdin"]) == 0
+    assert main(["--db", str(db), "user", "disable", "wang.fang"]) == 0
+    assert main(["--db", str(db), "user", "disable", "wang.fang", "--enable"]) == 0
+    issue = ["key", "issue", "--label", "市财政局采购系统", "--role", "business_system"]
+    assert main(["--db", str(db), *issue, "--business-items", "public_procurement"]) == 0
+    key = re.search(r"(clk_([0-9a-f]{12})_\S{43})", capsys.readouterr().out)
+    assert key is not None
+    assert main(["--db", str(db), "key", "revoke", key.group(2)]) == 0
+    assert main(["--db", str(db), "key", "revoke", key.group(2)]) == 1  # refused: not recorded as done
+    assert main(["--db", str(db), "user", "list"]) == 0  # reading the accounts is not a change
+
+    log = AuditLog(access.path, writer=False)
+    try:
+        records = log.query(action="CLI ")
+        assert [(r.action, r.target.split(" ")[0], r.result) for r in records] == [
+            ("CLI user add", "user:wang.fang", "ok"),
+            ("CLI user password", "user:wang.fang", "ok"),
+            ("CLI user disable", "user:wang.fang", "ok"),
+            ("CLI user enable", "user:wang.fang", "ok"),
+            ("CLI key issue", f"key:{key.group(2)}", "ok"),
+            ("CLI key revoke", f"key:{key.group(2)}", "ok"),
+        ]
+        assert {r.actor for r in records} == {operator().actor}
+        assert records[0].actor.startswith("cli:")
+        assert "investigator" in records[0].target
+        assert "public_procurement" in records[4].target
+        for record in records:  # no secret in the log
+            assert "long enough password" not in str(record.as_dict())
+            assert key.group(1) not in str(record.as_dict())
+        assert log.verify().ok
+    finally:
+        log.close()
