@@ -1010,7 +1010,8 @@ class SQLiteStore:
         try:
             with self._write(foreign_keys=not first) as conn:
                 fresh: dict[SubjectType, tuple[pd.Index, np.ndarray]] = {}
-                deferred: dict[str, str] = {}  # indexes dropped for the write, created once at its end
+                # Indexes dropped for the write, created once after the subjects.
+                deferred: dict[str, str] = {}
                 # Kind by kind, each taken when the loader hands it over (batch.frames may still be filling).
                 for kind in FileKind:
                     if kind not in _SUBJECT_KINDS:
